@@ -1,0 +1,30 @@
+// Two projects: `unit` (pure logic, no services) and `integration` (a real Kafka broker and
+// PostgreSQL; see README). Workspace packages are consumed through their built output, as a
+// user's app would, so `pnpm test` builds them first.
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 120_000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/{packages,apps,libs}/*/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+    },
+    {
+      displayName: 'integration',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: [
+        '<rootDir>/{packages,apps,libs}/*/test/**/*.int-spec.ts',
+        '<rootDir>/test/integration/**/*.int-spec.ts',
+      ],
+      slowTestThreshold: 30,
+    },
+  ],
+};

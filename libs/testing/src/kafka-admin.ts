@@ -1,0 +1,104 @@
+import { AdminClient, IAdminClient, OffsetSpec } from '@confluentinc/kafka-javascript';
+import { fromCallback } from './callback';
+import { kafkaBootstrap } from './env';
+
+export type PartitionOffsets = Map<number, number>;
+
+/**
+ * Reads the broker's own view of topics, groups and offsets: tests assert against this, never
+ * against what the code under test believes it did.
+ */
+export class KafkaAdmin {
+  private readonly client: IAdminClient;
+
+  constructor(bootstrap = kafkaBootstrap()) {
+    this.client = AdminClient.create({ 'bootstrap.servers': bootstrap, 'client.id': 'test-harness-admin' });
+  }
+
+  async createTopic(topic: string, partitions: number, config: Record<string, string> = {}): Promise<void> {
+    await fromCallback((done) =>
+      this.client.createTopic(
+        { topic, num_partitions: partitions, replication_factor: 1, config },
+        30_000,
+        done,
+      ),
+    );
+    await this.waitForPartitions(topic, partitions);
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    await fromCallback((done) => this.client.deleteTopic(topic, 30_000, done));
+  }
+
+  async listTopics(): Promise<string[]> {
+    return fromCallback<string[]>((done) => this.client.listTopics({ timeout: 10_000 }, done));
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    const [description] = await fromCallback<{ partitions: unknown[] }[]>((done) =>
+      this.client.describeTopics([topic], { timeout: 10_000 }, done as never),
+    );
+    return description.partitions.length;
+  }
+
+  /** Next offset to be written per partition (the high watermark). */
+  async endOffsets(topic: string): Promise<PartitionOffsets> {
+    const partitions = await this.partitionCount(topic);
+    const results = await fromCallback<{ partition: number; offset: number }[]>((done) =>
+      this.client.listOffsets(
+        Array.from({ length: partitions }, (_, partition) => ({
+          topic,
+          partition,
+          offset: OffsetSpec.LATEST,
+        })),
+        { timeout: 10_000 },
+        done,
+      ),
+    );
+    return new Map(results.map((r) => [r.partition, Number(r.offset)]));
+  }
+
+  /** The group's committed offset per partition of the topic; partitions never committed are absent. */
+  async committedOffsets(groupId: string, topic: string): Promise<PartitionOffsets> {
+    const [group] = await fromCallback<
+      { error?: unknown; partitions: { topic: string; partition: number; offset: number }[] }[]
+    >((done) =>
+      this.client.listConsumerGroupOffsets(
+        [{ groupId }],
+        { timeout: 10_000, requireStableOffsets: true },
+        done,
+      ),
+    );
+    if (group.error) throw group.error;
+    return new Map(
+      group.partitions
+        .filter((p) => p.topic === topic && Number(p.offset) >= 0)
+        .map((p) => [p.partition, Number(p.offset)]),
+    );
+  }
+
+  /** Records not yet committed by the group, per partition and in total. */
+  async lag(groupId: string, topic: string): Promise<{ total: number; byPartition: PartitionOffsets }> {
+    const [end, committed] = await Promise.all([
+      this.endOffsets(topic),
+      this.committedOffsets(groupId, topic),
+    ]);
+    const byPartition = new Map(
+      [...end].map(([partition, endOffset]) => [partition, endOffset - (committed.get(partition) ?? 0)]),
+    );
+    return { total: [...byPartition.values()].reduce((a, b) => a + b, 0), byPartition };
+  }
+
+  close(): void {
+    this.client.disconnect();
+  }
+
+  private async waitForPartitions(topic: string, partitions: number): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const count = await this.partitionCount(topic).catch(() => 0);
+      if (count === partitions) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`topic ${topic} did not show ${partitions} partitions in its metadata`);
+  }
+}

@@ -1,0 +1,1 @@
+export * from './container/partition-offset.tracker';
