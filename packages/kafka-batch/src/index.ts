@@ -1,1 +1,17 @@
-export * from './container/partition-offset.tracker';
+export { KafkaBatchConfigError } from './config/listener-options.resolver';
+export { KafkaListenerRegistry } from './container/listener-container.registry';
+export type { ContainerState, ListenerContainer } from './container/listener.container';
+export type { SeekTarget } from './container/partition.state';
+export { PartitionOffsetTracker } from './container/partition-offset.tracker';
+export { DeserializationError, RecordValidationError } from './container/record.decoder';
+export { BatchListener } from './discovery/batch-listener.decorator';
+export { Ack, Batch, Values } from './discovery/kafka-batch-params';
+export { DLT_HEADERS } from './failure/dead-letter.publisher';
+export { BatchListenerFailedError } from './failure/retry.policy';
+export type * from './interfaces/batch-listener-options.interface';
+export type * from './interfaces/kafka-batch-module-options.interface';
+export type * from './interfaces/kafka-record.interface';
+export type * from './interfaces/raw-record.interface';
+export { KAFKA_BATCH_CONTEXT } from './kafka-batch.constants';
+export { KafkaBatchModule } from './kafka-batch.module';
+export { KAFKA_BATCH_MODULE_OPTIONS } from './kafka-batch.module-definition';

@@ -13,15 +13,17 @@ export class PartitionOffsetTracker {
   private sent: number | undefined;
   private confirmed: number | undefined;
 
-  /** Records a delivered offset; deliveries arrive in increasing order (rewind before redelivering). */
-  track(offset: number): void {
-    if (this.lastDelivered !== undefined && offset <= this.lastDelivered) {
-      throw new Error(`offset ${offset} delivered after ${this.lastDelivered}: rewind before redelivery`);
-    }
+  /**
+   * Records a delivered offset. Deliveries arrive in increasing order; an offset at or below the
+   * last one is a stale fetch from before a rewind or seek and is refused (returns false).
+   */
+  track(offset: number): boolean {
+    if (this.lastDelivered !== undefined && offset <= this.lastDelivered) return false;
     // Whatever precedes the first delivery was committed before or lies before our start position.
     if (this.safe === undefined || this.outstandingCount === 0) this.safe = offset;
     this.outstanding.push(offset);
     this.lastDelivered = offset;
+    return true;
   }
 
   complete(offset: number): void {

@@ -1,0 +1,48 @@
+import { KafkaBatchConfigError, resolveListenerOptions } from './listener-options.resolver';
+
+const valid = { topics: ['t'], groupId: 'g' };
+
+describe('resolveListenerOptions', () => {
+  it('applies library defaults under module defaults under the listener options', () => {
+    const resolved = resolveListenerOptions('L', { ...valid, maxPollRecords: 100 }, { defaults: { concurrency: 2, maxPollRecords: 7 } });
+    expect(resolved).toMatchObject({
+      id: 'L',
+      maxPollRecords: 100,
+      concurrency: 2,
+      fetchMinBytes: 1024 * 1024,
+      fetchMaxWaitMs: 500,
+      ackMode: 'batch',
+      autoOffsetReset: 'earliest',
+      maxInFlightRecords: 800,
+    });
+    expect(resolved.retry).toEqual({ attempts: 3, initialDelayMs: 200, multiplier: 2, maxDelayMs: 10_000 });
+    expect(resolved.deadLetter.topic('readings')).toBe('readings.DLT');
+  });
+
+  it.each([
+    [{ maxPollRecords: 0 }, 'option "maxPollRecords" must be an integer in 1..100000 (got 0)'],
+    [{ maxPollRecords: 100_001 }, 'option "maxPollRecords" must be an integer in 1..100000 (got 100001)'],
+    [{ groupId: undefined }, 'option "groupId" must be a non-empty string (the consumer group id)'],
+    [{ topics: [] }, 'option "topics" must be a non-empty list of topic names (or set topicPattern) (got [])'],
+    [{ ackMode: 'auto' }, `option "ackMode" must be one of 'manual', 'batch', 'record' (got "auto")`],
+    [{ deserializer: 'avro' }, `option "deserializer" must be one of 'json', 'string', 'raw' or a function (got "avro")`],
+    [{ autoOffsetReset: 'smallest' }, `option "autoOffsetReset" must be one of 'earliest', 'latest', 'error' (got "smallest")`],
+    [
+      { sessionTimeoutMs: 9_000, heartbeatIntervalMs: 4_000 },
+      'option "heartbeatIntervalMs" must be at most a third of sessionTimeoutMs (3000) (got 4000)',
+    ],
+    [{ retry: { attempts: 0 } }, 'option "retry.attempts" must be an integer in 1..1000 (got 0)'],
+    [{ topicPattern: /^t/ }, 'options "topics" and "topicPattern" exclude each other'],
+  ])('rejects %j naming the listener, the option and the allowed values', (bad, message) => {
+    const attempt = () => resolveListenerOptions('Readings.onBatch', { ...valid, ...bad } as never);
+    expect(attempt).toThrow(KafkaBatchConfigError);
+    expect(attempt).toThrow(`@BatchListener "Readings.onBatch": `);
+    expect(attempt).toThrow(message);
+  });
+
+  it('accepts a topic pattern instead of topics, and a custom deserializer', () => {
+    const resolved = resolveListenerOptions('L', { groupId: 'g', topicPattern: /^readings\./, deserializer: (v) => v });
+    expect(resolved.topics).toEqual([]);
+    expect(resolved.topicPattern).toEqual(/^readings\./);
+  });
+});

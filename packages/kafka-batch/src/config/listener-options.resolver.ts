@@ -1,0 +1,101 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type {
+  BatchListenerOptions,
+  DeadLetterOptions,
+  ResolvedListenerOptions,
+  RetryOptions,
+} from '../interfaces/batch-listener-options.interface';
+import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';
+import { ListenerOptionsSchema } from './listener-options.schema';
+
+export class KafkaBatchConfigError extends Error {
+  override readonly name = 'KafkaBatchConfigError';
+}
+
+const RETRY_DEFAULTS: RetryOptions = { attempts: 3, initialDelayMs: 200, multiplier: 2, maxDelayMs: 10_000 };
+const DEAD_LETTER_DEFAULTS: DeadLetterOptions = { enabled: true, topic: (topic) => `${topic}.DLT` };
+
+function describe(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (value instanceof RegExp) return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Merges a listener's options over the module defaults and the library defaults, and rejects
+ * anything invalid with an error naming the listener, the option and the allowed values.
+ */
+export function resolveListenerOptions(
+  listenerId: string,
+  own: BatchListenerOptions,
+  module: Pick<KafkaBatchModuleOptions, 'defaults'> = {},
+): ResolvedListenerOptions {
+  const merged = { ...module.defaults, ...own };
+  const maxPollRecords = merged.maxPollRecords ?? 500;
+  const concurrency = merged.concurrency ?? 1;
+  const resolved: ResolvedListenerOptions = {
+    id: listenerId,
+    groupId: merged.groupId as string,
+    topics: merged.topics ?? [],
+    topicPattern: merged.topicPattern,
+    maxPollRecords,
+    fetchMinBytes: merged.fetchMinBytes ?? 1024 * 1024,
+    fetchMaxWaitMs: merged.fetchMaxWaitMs ?? 500,
+    concurrency,
+    sessionTimeoutMs: merged.sessionTimeoutMs ?? 45_000,
+    heartbeatIntervalMs: merged.heartbeatIntervalMs ?? 3_000,
+    maxPollIntervalMs: merged.maxPollIntervalMs ?? 300_000,
+    autoOffsetReset: merged.autoOffsetReset ?? 'earliest',
+    ackMode: merged.ackMode ?? 'batch',
+    deserializer: merged.deserializer ?? 'json',
+    validate: merged.validate,
+    retry: { ...RETRY_DEFAULTS, ...module.defaults?.retry, ...own.retry },
+    deadLetter: { ...DEAD_LETTER_DEFAULTS, ...module.defaults?.deadLetter, ...own.deadLetter },
+    maxInFlightRecords: merged.maxInFlightRecords ?? 4 * maxPollRecords * concurrency,
+    maxInFlightBytes: merged.maxInFlightBytes ?? 64 * 1024 * 1024,
+    shutdownTimeoutMs: merged.shutdownTimeoutMs ?? 30_000,
+    autoStartup: merged.autoStartup ?? true,
+    rdkafka: { ...module.defaults?.rdkafka, ...own.rdkafka },
+  };
+
+  const problems = validateSync(plainToInstance(ListenerOptionsSchema, resolved), { forbidUnknownValues: false }).map(
+    (error) => {
+      const message = Object.values(error.constraints ?? {})[0];
+      return `option "${error.property}" ${message} (got ${describe(error.value)})`;
+    },
+  );
+  problems.push(...crossFieldProblems(resolved));
+  if (problems.length > 0) {
+    throw new KafkaBatchConfigError(`@BatchListener "${listenerId}": ${problems.join('; ')}`);
+  }
+  return resolved;
+}
+
+function crossFieldProblems(o: ResolvedListenerOptions): string[] {
+  const problems: string[] = [];
+  if (o.heartbeatIntervalMs > o.sessionTimeoutMs / 3) {
+    problems.push(
+      `option "heartbeatIntervalMs" must be at most a third of sessionTimeoutMs (${Math.floor(o.sessionTimeoutMs / 3)}) (got ${o.heartbeatIntervalMs})`,
+    );
+  }
+  if (o.maxInFlightRecords < o.maxPollRecords) {
+    problems.push(`option "maxInFlightRecords" must be at least maxPollRecords (${o.maxPollRecords}) (got ${o.maxInFlightRecords})`);
+  }
+  if (o.topics.length > 0 && o.topicPattern) {
+    problems.push('options "topics" and "topicPattern" exclude each other: set one');
+  }
+  const { attempts, initialDelayMs, multiplier, maxDelayMs } = o.retry;
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 1000) {
+    problems.push(`option "retry.attempts" must be an integer in 1..1000 (got ${describe(attempts)})`);
+  }
+  if (!(initialDelayMs >= 0) || !(maxDelayMs >= initialDelayMs) || !(multiplier >= 1)) {
+    problems.push(
+      `options "retry" need initialDelayMs >= 0, maxDelayMs >= initialDelayMs and multiplier >= 1 (got ${describe({ initialDelayMs, multiplier, maxDelayMs })})`,
+    );
+  }
+  if (typeof o.deadLetter.topic !== 'function') {
+    problems.push('option "deadLetter.topic" must be a function from the source topic to the dead-letter topic');
+  }
+  return problems;
+}

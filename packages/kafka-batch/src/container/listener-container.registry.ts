@@ -1,0 +1,46 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { KafkaBatchConfigError } from '../config/listener-options.resolver';
+import type { ListenerContainer } from './listener.container';
+import type { SeekTarget } from './partition.state';
+
+/**
+ * Owns every listener container: starts them when the application bootstraps, stops them before
+ * it shuts down, and lets services find one by id (to seek, stop or start it).
+ */
+@Injectable()
+export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(KafkaListenerRegistry.name);
+  private readonly containers = new Map<string, ListenerContainer>();
+
+  register(container: ListenerContainer): void {
+    const { id } = container.options;
+    if (this.containers.has(id)) {
+      throw new KafkaBatchConfigError(`@BatchListener "${id}": another listener has the same id; set a unique "id" option`);
+    }
+    this.containers.set(id, container);
+  }
+
+  get(id: string): ListenerContainer {
+    const container = this.containers.get(id);
+    if (!container) throw new Error(`no @BatchListener with id "${id}" (known: ${[...this.containers.keys()].join(', ') || 'none'})`);
+    return container;
+  }
+
+  all(): ListenerContainer[] {
+    return [...this.containers.values()];
+  }
+
+  /** Repositions one partition of a listener: an offset, 'beginning', 'end' or `{ timestamp }`. */
+  seek(id: string, topic: string, partition: number, target: SeekTarget): void {
+    this.get(id).seek(topic, partition, target);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await Promise.all(this.all().filter((c) => c.options.autoStartup).map((c) => c.start()));
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    if (this.containers.size > 0) this.logger.log(`stopping ${this.containers.size} listener(s)${signal ? ` on ${signal}` : ''}`);
+    await Promise.all(this.all().map((c) => c.stop()));
+  }
+}

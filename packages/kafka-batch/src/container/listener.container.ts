@@ -1,0 +1,407 @@
+import { Assignment, CODES, ConsumerGlobalConfig, KafkaConsumer, LibrdKafkaError } from '@confluentinc/kafka-javascript';
+import { Logger } from '@nestjs/common';
+import { fromCallback, partitionKey, RdKafkaConsumer } from '../client/rdkafka.types';
+import { DeadLetterPublisher } from '../failure/dead-letter.publisher';
+import type { LibrdkafkaConfig, ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
+import type { RawRecord } from '../interfaces/raw-record.interface';
+import { BatchProcessor, ListenerInvoker, Redelivery } from './batch.processor';
+import { InFlightBudget } from './in-flight.budget';
+import { OffsetCommitter } from './offset.committer';
+import { PartitionState, SeekTarget } from './partition.state';
+
+export type ContainerState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+const CONSUME_TIMEOUT_MS = 200;
+const OFFSET_BEGINNING = -2;
+const OFFSET_END = -1;
+
+/**
+ * Runs one @BatchListener: fetches with KafkaConsumer.consume(), buffers per partition, dispatches
+ * batches of idle partitions (up to `concurrency` at once), applies acks and redeliveries, and
+ * commits each partition's safe offset. Its responsibilities mirror Spring Kafka's
+ * KafkaMessageListenerContainer.
+ */
+export class ListenerContainer {
+  readonly logger: Logger;
+  private readonly consumer: RdKafkaConsumer;
+  private readonly partitions = new Map<string, PartitionState>();
+  private readonly active = new Set<Promise<void>>();
+  private readonly budget: InFlightBudget;
+  private readonly committer: OffsetCommitter;
+  private readonly processor: BatchProcessor;
+  private readonly deadLetters: DeadLetterPublisher | undefined;
+  private readonly sleepers = new Set<() => void>();
+  private consumeCall = 0;
+  private dispatchCursor = 0;
+  private pollLoop: Promise<void> | undefined;
+  private revocations = new Set<Promise<void>>();
+  private lifecycle: ContainerState = 'created';
+  private fatalError: Error | undefined;
+  lastPollAt = 0;
+
+  constructor(
+    readonly options: ResolvedListenerOptions,
+    invoke: ListenerInvoker,
+    clientConfig: LibrdkafkaConfig,
+  ) {
+    this.logger = new Logger(`BatchListener ${options.id}`);
+    this.budget = new InFlightBudget(options.maxInFlightRecords, options.maxInFlightBytes);
+    this.consumer = new KafkaConsumer(this.consumerConfig(clientConfig), {
+      'auto.offset.reset': options.autoOffsetReset,
+    }) as RdKafkaConsumer;
+    this.consumer.on('event.error', (err) => this.onClientError(err));
+    this.committer = new OffsetCommitter(this.consumer, () => this.partitions.values(), this.logger);
+    this.deadLetters = options.deadLetter.enabled
+      ? new DeadLetterPublisher({ ...clientConfig, 'client.id': `${clientConfig['client.id']}-dlt` }, options.groupId, options.deadLetter.topic)
+      : undefined;
+    this.processor = new BatchProcessor(
+      options,
+      invoke,
+      this.deadLetters,
+      {
+        isActive: (state) => this.lifecycle === 'running' && !state.revoking,
+        sleep: (ms) => this.sleep(ms),
+        onHandled: () => undefined,
+        onFailed: () => undefined,
+        onDeadLettered: () => undefined,
+      },
+      this.logger,
+    );
+  }
+
+  get state(): ContainerState {
+    return this.lifecycle;
+  }
+
+  get error(): Error | undefined {
+    return this.fatalError;
+  }
+
+  get inFlightRecords(): number {
+    return this.budget.inFlightRecords;
+  }
+
+  /** Assigned partitions as `topic[partition]`. */
+  get assignment(): { topic: string; partition: number }[] {
+    return [...this.partitions.values()].map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  pausedPartitions(): { topic: string; partition: number; reasons: string[] }[] {
+    return [...this.partitions.values()]
+      .filter((s) => s.pausedFor.size > 0)
+      .map((s) => ({ topic: s.topic, partition: s.partition, reasons: [...s.pausedFor] }));
+  }
+
+  async start(): Promise<void> {
+    if (this.lifecycle !== 'created' && this.lifecycle !== 'stopped') return;
+    this.lifecycle = 'starting';
+    await fromCallback((done) => this.consumer.connect({ timeout: 30_000 }, done));
+    this.consumer.setDefaultConsumeTimeout(CONSUME_TIMEOUT_MS);
+    this.consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
+    this.consumer.subscribe(this.options.topicPattern ? [this.options.topicPattern] : this.options.topics);
+    this.lifecycle = 'running';
+    this.pollLoop = this.poll();
+    this.logger.log(
+      `started: group ${this.options.groupId}, ${this.options.topicPattern ?? this.options.topics.join(', ')}, maxPollRecords ${this.options.maxPollRecords}, concurrency ${this.options.concurrency}, ackMode ${this.options.ackMode}`,
+    );
+  }
+
+  /** Stops fetching, lets in-flight batches finish (bounded), commits what is done, leaves. */
+  async stop(): Promise<void> {
+    if (this.lifecycle !== 'running' && this.lifecycle !== 'failed') return;
+    const failed = this.lifecycle === 'failed';
+    this.lifecycle = 'stopping';
+    this.wakeSleepers();
+    await this.pollLoop;
+    await this.settle([...this.active], this.options.shutdownTimeoutMs);
+    if (!failed) {
+      await this.committer.flush().catch((err: Error) => this.logger.error(`final commit failed: ${err.message}`));
+    }
+    this.committer.stop();
+    for (const state of this.partitions.values()) clearTimeout(state.backoffTimer);
+    await fromCallback((done) => this.consumer.disconnect(done)).catch((err: Error) =>
+      this.logger.warn(`disconnect: ${err.message}`),
+    );
+    await this.deadLetters?.close();
+    this.lifecycle = failed ? 'failed' : 'stopped';
+    this.logger.log('stopped');
+  }
+
+  /** Repositions a partition; applied after its current batch when it is busy. */
+  seek(topic: string, partition: number, target: SeekTarget): void {
+    const state = this.partitions.get(partitionKey(topic, partition));
+    if (!state) throw new Error(`${this.options.id}: ${topic}[${partition}] is not assigned to this consumer`);
+    state.pendingSeek = target;
+    if (!state.busy) this.applySeek(state);
+  }
+
+  private consumerConfig(clientConfig: LibrdkafkaConfig): ConsumerGlobalConfig {
+    const o = this.options;
+    const queuedKbytes = Math.max(1024, Math.min(65_536, Math.floor(o.maxInFlightBytes / 1024 / 2)));
+    return {
+      ...clientConfig,
+      'client.id': `${clientConfig['client.id']}-${o.id}`,
+      'group.id': o.groupId,
+      'enable.auto.commit': false,
+      'enable.auto.offset.store': false,
+      'enable.partition.eof': false,
+      'fetch.min.bytes': o.fetchMinBytes,
+      'fetch.wait.max.ms': o.fetchMaxWaitMs,
+      'session.timeout.ms': o.sessionTimeoutMs,
+      'heartbeat.interval.ms': o.heartbeatIntervalMs,
+      'max.poll.interval.ms': o.maxPollIntervalMs,
+      'partition.assignment.strategy': 'cooperative-sticky',
+      // librdkafka's prefetch queue is memory outside the in-flight budget: size it with the budget.
+      'queued.max.messages.kbytes': queuedKbytes,
+      'fetch.max.bytes': Math.min(52_428_800, queuedKbytes * 1024),
+      ...o.rdkafka,
+      rebalance_cb: (err: LibrdKafkaError, assignment: Assignment[]) => this.onRebalance(err, assignment),
+    } as ConsumerGlobalConfig;
+  }
+
+  private async poll(): Promise<void> {
+    while (this.lifecycle === 'running') {
+      const call = ++this.consumeCall;
+      let messages: RawRecord[];
+      try {
+        messages = await fromCallback<RawRecord[]>((done) => this.consumer.consume(this.options.maxPollRecords, done));
+      } catch (err) {
+        if (this.lifecycle !== 'running') break;
+        this.onClientError(err as LibrdKafkaError);
+        await this.sleep(100);
+        continue;
+      }
+      this.lastPollAt = Date.now();
+      if (messages.length > 0) this.append(messages, call);
+      this.applyBackpressure();
+      this.dispatch();
+    }
+  }
+
+  private append(messages: RawRecord[], call: number): void {
+    let records = 0;
+    let bytes = 0;
+    for (const message of messages) {
+      const state = this.partitions.get(partitionKey(message.topic, message.partition));
+      // Stale: the partition was revoked, rewound or seeked after this fetch was made.
+      if (!state || state.revoking || call < state.acceptFromConsumeCall || !state.tracker.track(message.offset)) continue;
+      state.buffer.push(message);
+      state.bufferBytes += message.size;
+      records++;
+      bytes += message.size;
+    }
+    this.budget.add(records, bytes);
+  }
+
+  private dispatch(): void {
+    while (this.lifecycle === 'running' && this.active.size < this.options.concurrency) {
+      const ready = [...this.partitions.values()].filter((s) => s.dispatchable);
+      if (ready.length === 0) return;
+      const freeSlots = this.options.concurrency - this.active.size;
+      const partitionsPerBatch = Math.ceil(ready.length / freeSlots);
+      const start = this.dispatchCursor++ % ready.length;
+      const chosen = [...ready.slice(start), ...ready.slice(0, start)].slice(0, partitionsPerBatch);
+      const states = new Map<string, PartitionState>();
+      const raws: RawRecord[] = [];
+      for (const state of chosen) {
+        const room = this.options.maxPollRecords - raws.length;
+        if (room <= 0) break;
+        state.busy = true;
+        states.set(partitionKey(state.topic, state.partition), state);
+        raws.push(...state.take(room));
+      }
+      const run = this.run(states, raws);
+      this.active.add(run);
+      run.finally(() => this.active.delete(run));
+    }
+  }
+
+  private async run(states: Map<string, PartitionState>, raws: RawRecord[]): Promise<void> {
+    let redeliveries = new Map<PartitionState, Redelivery>();
+    try {
+      redeliveries = await this.processor.process(states, raws);
+    } catch (err) {
+      // Not the handler (its errors are retried and dead-lettered): a bug or a lost client. Nothing
+      // of this batch counts as done unless already marked; deliver the rest again.
+      this.logger.error(`batch processing failed: ${(err as Error).stack ?? err}`);
+      for (const state of states.values()) {
+        const first = raws.find((r) => r.topic === state.topic && r.partition === state.partition && r.offset >= (state.tracker.firstOutstanding ?? Infinity));
+        if (first) redeliveries.set(state, { offset: first.offset, backoffMs: 1_000 });
+      }
+    }
+    this.budget.release(raws.length, raws.reduce((sum, r) => sum + r.size, 0));
+    for (const state of states.values()) {
+      state.busy = false;
+      const redelivery = redeliveries.get(state);
+      if (redelivery && !state.revoking) this.redeliver(state, redelivery);
+      if (state.pendingSeek !== undefined && !state.revoking) this.applySeek(state);
+    }
+    this.committer.request();
+    this.applyBackpressure();
+    this.dispatch();
+  }
+
+  /** Rewinds a partition so `offset` and everything after it is fetched again, after the backoff. */
+  private redeliver(state: PartitionState, { offset, backoffMs }: Redelivery): void {
+    state.tracker.rewindTo(offset);
+    const dropped = state.dropBuffer();
+    this.budget.release(dropped.records, dropped.bytes);
+    if (backoffMs > 0) {
+      this.pause(state, 'backoff');
+      clearTimeout(state.backoffTimer);
+      state.backoffTimer = setTimeout(() => {
+        state.backoffTimer = undefined;
+        this.resume(state, 'backoff');
+        this.dispatch();
+      }, backoffMs);
+    }
+    this.seekConsumer(state, offset);
+  }
+
+  private applySeek(state: PartitionState): void {
+    const target = state.pendingSeek;
+    state.pendingSeek = undefined;
+    if (target === undefined) return;
+    state.tracker.reset();
+    const dropped = state.dropBuffer();
+    this.budget.release(dropped.records, dropped.bytes);
+    if (typeof target === 'object') {
+      state.acceptFromConsumeCall = Infinity;
+      this.consumer.offsetsForTimes([{ topic: state.topic, partition: state.partition, offset: target.timestamp }], 10_000, (err, offsets) => {
+        if (err) {
+          this.logger.error(`seek ${state.topic}[${state.partition}] to timestamp ${target.timestamp} failed: ${err.message}`);
+          state.acceptFromConsumeCall = this.consumeCall + 1;
+          return;
+        }
+        this.seekConsumer(state, offsets[0].offset);
+      });
+      return;
+    }
+    this.seekConsumer(state, target === 'beginning' ? OFFSET_BEGINNING : target === 'end' ? OFFSET_END : target);
+  }
+
+  private seekConsumer(state: PartitionState, offset: number): void {
+    state.acceptFromConsumeCall = Infinity;
+    this.consumer.seek({ topic: state.topic, partition: state.partition, offset }, 10_000, (err) => {
+      if (err) this.logger.error(`seek ${state.topic}[${state.partition}] to ${offset} failed: ${err.message}`);
+      // Calls already under way may still carry records fetched before the seek.
+      state.acceptFromConsumeCall = this.consumeCall + 1;
+    });
+  }
+
+  private applyBackpressure(): void {
+    if (this.budget.full) {
+      for (const state of this.partitions.values()) this.pause(state, 'backpressure');
+    } else if (this.budget.drained) {
+      for (const state of this.partitions.values()) this.resume(state, 'backpressure');
+    }
+  }
+
+  private pause(state: PartitionState, reason: 'backpressure' | 'backoff'): void {
+    if (state.pausedFor.has(reason)) return;
+    if (state.pausedFor.size === 0) this.consumer.pause([{ topic: state.topic, partition: state.partition }]);
+    state.pausedFor.add(reason);
+  }
+
+  private resume(state: PartitionState, reason: 'backpressure' | 'backoff'): void {
+    if (!state.pausedFor.delete(reason) || state.pausedFor.size > 0 || state.revoking) return;
+    if (this.lifecycle === 'running') this.consumer.resume([{ topic: state.topic, partition: state.partition }]);
+  }
+
+  private onRebalance(err: LibrdKafkaError, assignment: Assignment[]): void {
+    const cooperative = this.consumer.rebalanceProtocol() === 'COOPERATIVE';
+    try {
+      if (err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
+        for (const { topic, partition } of assignment) {
+          this.partitions.set(partitionKey(topic, partition), new PartitionState(topic, partition));
+        }
+        if (cooperative) this.consumer.incrementalAssign(assignment);
+        else this.consumer.assign(assignment);
+        this.logger.log(`assigned ${describeAssignment(assignment)}`);
+      } else if (err.code === CODES.ERRORS.ERR__REVOKE_PARTITIONS) {
+        const revocation = this.revoke(assignment, cooperative);
+        this.revocations.add(revocation);
+        revocation.finally(() => this.revocations.delete(revocation));
+      } else {
+        this.logger.error(`rebalance error: ${err.message}`);
+        this.consumer.assign([]);
+      }
+    } catch (e) {
+      this.logger.error(`rebalance handling failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Stops dispatching the partitions, waits for their batches (bounded), commits, then lets go. */
+  private async revoke(assignment: Assignment[], cooperative: boolean): Promise<void> {
+    const lost = this.consumer.assignmentLost();
+    const states = assignment
+      .map(({ topic, partition }) => this.partitions.get(partitionKey(topic, partition)))
+      .filter((s): s is PartitionState => s !== undefined);
+    for (const state of states) {
+      state.revoking = true;
+      clearTimeout(state.backoffTimer);
+      const dropped = state.dropBuffer();
+      this.budget.release(dropped.records, dropped.bytes);
+    }
+    this.wakeSleepers();
+    if (!lost) {
+      await this.settle([...this.active], this.options.shutdownTimeoutMs);
+      await this.committer.flush().catch((e: Error) => this.logger.warn(`commit on revoke failed: ${e.message}`));
+    }
+    for (const state of states) this.partitions.delete(partitionKey(state.topic, state.partition));
+    try {
+      if (cooperative) this.consumer.incrementalUnassign(assignment);
+      else this.consumer.unassign();
+    } catch (e) {
+      if (this.consumer.isConnected()) this.logger.error(`unassign failed: ${(e as Error).message}`);
+    }
+    this.logger.log(`${lost ? 'lost' : 'revoked'} ${describeAssignment(assignment)}`);
+  }
+
+  private onClientError(err: LibrdKafkaError): void {
+    const fatal = err.code === CODES.ERRORS.ERR__FATAL || (err as { isFatal?: boolean }).isFatal === true;
+    if (!fatal) {
+      this.logger.warn(`client error: ${err.message}`);
+      return;
+    }
+    this.fatalError = Object.assign(new Error(err.message), { code: err.code });
+    this.logger.error(`fatal client error, stopping this listener: ${err.message}`);
+    if (this.lifecycle === 'running') {
+      this.lifecycle = 'failed';
+      this.wakeSleepers();
+    }
+  }
+
+  /** Waits for the given runs, at most `timeoutMs`. */
+  private async settle(runs: Promise<void>[], timeoutMs: number): Promise<void> {
+    if (runs.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([Promise.allSettled(runs), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.logger.warn(`in-flight batches still running after ${timeoutMs} ms; their records will be delivered again`);
+  }
+
+  /** A delay that stop and revoke cut short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
+
+  private wakeSleepers(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+}
+
+function describeAssignment(assignment: Assignment[]): string {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of assignment) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+  return [...byTopic].map(([topic, partitions]) => `${topic}[${partitions.sort((a, b) => a - b).join(',')}]`).join(' ') || 'nothing';
+}

@@ -1,0 +1,103 @@
+import { plainToInstance } from 'class-transformer';
+import { validate, ValidationError } from 'class-validator';
+import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
+import type { KafkaRecord } from '../interfaces/kafka-record.interface';
+import type { RawRecord } from '../interfaces/raw-record.interface';
+
+/** A record that could not be turned into a handler value, and why. */
+export interface UndecodableRecord {
+  raw: RawRecord;
+  reason: Error;
+}
+
+export class DeserializationError extends Error {
+  override readonly name = 'DeserializationError';
+}
+
+export class RecordValidationError extends Error {
+  override readonly name = 'RecordValidationError';
+}
+
+function flatten(errors: ValidationError[], path = ''): string[] {
+  return errors.flatMap((e) => {
+    const property = path ? `${path}.${e.property}` : e.property;
+    return [...Object.values(e.constraints ?? {}).map((c) => `${property}: ${c}`), ...flatten(e.children ?? [], property)];
+  });
+}
+
+function headerEntries(raw: RawRecord): [string, Buffer][] {
+  const entries: [string, Buffer][] = [];
+  for (const header of raw.headers ?? []) {
+    for (const [name, value] of Object.entries(header)) entries.push([name, Buffer.isBuffer(value) ? value : Buffer.from(value)]);
+  }
+  return entries;
+}
+
+/** Decodes (and optionally validates) raw records into the values handlers receive. */
+export class RecordDecoder {
+  constructor(private readonly options: Pick<ResolvedListenerOptions, 'deserializer' | 'validate'>) {}
+
+  async decode(raws: RawRecord[]): Promise<{ records: KafkaRecord[]; undecodable: UndecodableRecord[] }> {
+    const decoded = raws.map((raw): { raw: RawRecord; value?: unknown; reason?: Error } => {
+      try {
+        return { raw, value: this.deserialize(raw) };
+      } catch (err) {
+        return { raw, reason: new DeserializationError(`cannot deserialize value: ${(err as Error).message}`) };
+      }
+    });
+    if (this.options.validate) {
+      await Promise.all(
+        decoded.map(async (entry) => {
+          if (entry.reason) return;
+          try {
+            entry.value = await this.validated(entry.value);
+          } catch (err) {
+            entry.reason = err as Error;
+          }
+        }),
+      );
+    }
+    const records: KafkaRecord[] = [];
+    const undecodable: UndecodableRecord[] = [];
+    for (const { raw, value, reason } of decoded) {
+      if (reason) undecodable.push({ raw, reason });
+      else records.push(toRecord(raw, value));
+    }
+    return { records, undecodable };
+  }
+
+  private deserialize(raw: RawRecord): unknown {
+    const { deserializer } = this.options;
+    if (typeof deserializer === 'function') return deserializer(raw.value, raw);
+    if (deserializer === 'raw') return raw.value;
+    if (raw.value === null) return null;
+    const text = raw.value.toString('utf8');
+    return deserializer === 'string' ? text : JSON.parse(text);
+  }
+
+  private async validated(value: unknown): Promise<object> {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new RecordValidationError(`value must be a JSON object, got ${value === null ? 'null' : typeof value}`);
+    }
+    const instance = plainToInstance(this.options.validate! as new () => object, value as object);
+    const errors = await validate(instance);
+    if (errors.length > 0) throw new RecordValidationError(`invalid value: ${flatten(errors).join('; ')}`);
+    return instance;
+  }
+}
+
+function toRecord(raw: RawRecord, value: unknown): KafkaRecord {
+  const headerList = headerEntries(raw);
+  return {
+    topic: raw.topic,
+    partition: raw.partition,
+    offset: raw.offset,
+    key: raw.key === undefined || raw.key === null ? null : Buffer.isBuffer(raw.key) ? raw.key : Buffer.from(String(raw.key)),
+    headers: Object.fromEntries(headerList),
+    headerList,
+    timestamp: raw.timestamp,
+    value,
+    raw: raw.value,
+    size: raw.size,
+  };
+}

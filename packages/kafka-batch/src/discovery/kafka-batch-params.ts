@@ -1,0 +1,42 @@
+import { PipeTransform, Type } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { assignMetadata } from '@nestjs/common/decorators/http/route-params.decorator';
+import type { ParamsFactory } from '@nestjs/core/helpers/external-context-creator';
+import type { KafkaBatch, KafkaRecord } from '../interfaces/kafka-record.interface';
+
+enum KafkaBatchParamtype {
+  PAYLOAD,
+  ACK,
+  VALUES,
+}
+
+/** Resolves @Batch(), @Ack() and @Values() from the arguments the container passes: (payload, ack). */
+export class KafkaBatchParamsFactory implements ParamsFactory {
+  exchangeKeyForValue(type: number, _data: unknown, [payload, ack]: [KafkaBatch | KafkaRecord, unknown]): unknown {
+    switch (type as KafkaBatchParamtype) {
+      case KafkaBatchParamtype.PAYLOAD:
+        return payload;
+      case KafkaBatchParamtype.ACK:
+        return ack;
+      case KafkaBatchParamtype.VALUES:
+        return 'values' in payload ? payload.values : [payload.value];
+      default:
+        return undefined;
+    }
+  }
+}
+
+function paramDecorator(type: KafkaBatchParamtype) {
+  return (...pipes: (Type<PipeTransform> | PipeTransform)[]): ParameterDecorator =>
+    (target, key, index) => {
+      const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key!) ?? {};
+      Reflect.defineMetadata(ROUTE_ARGS_METADATA, assignMetadata(args, type, index, undefined, ...pipes), target.constructor, key!);
+    };
+}
+
+/** The KafkaBatch (or the KafkaRecord in ackMode 'record'), through the given pipes. */
+export const Batch = paramDecorator(KafkaBatchParamtype.PAYLOAD);
+/** The Acknowledgment. */
+export const Ack = paramDecorator(KafkaBatchParamtype.ACK);
+/** The decoded values of the batch, through the given pipes. */
+export const Values = paramDecorator(KafkaBatchParamtype.VALUES);

@@ -1,0 +1,75 @@
+import type { RawRecord } from './raw-record.interface';
+
+export type AckMode = 'manual' | 'batch' | 'record';
+
+export type AutoOffsetReset = 'earliest' | 'latest' | 'error';
+
+/** How record values are decoded: JSON (default), UTF-8 text, raw bytes, or a function. */
+export type ValueDeserializer = 'json' | 'string' | 'raw' | ((value: Buffer | null, record: RawRecord) => unknown);
+
+export type LibrdkafkaConfig = Record<string, string | number | boolean>;
+
+export interface RetryOptions {
+  /** Handler invocations per failing record or batch, the first included (1 = no retry). Default 3. */
+  attempts: number;
+  /** Delay before the second attempt. Default 200 ms. */
+  initialDelayMs: number;
+  /** Each next delay is multiplied by this. Default 2. */
+  multiplier: number;
+  /** Upper bound of one delay. Default 10 s. */
+  maxDelayMs: number;
+}
+
+export interface DeadLetterOptions {
+  /** Publish records that exhausted their retries or failed to decode. Default true. */
+  enabled: boolean;
+  /** Target topic for a source topic. Default `<topic>.DLT`. */
+  topic: (sourceTopic: string) => string;
+}
+
+export interface BatchListenerOptions {
+  /** Unique listener name (logs, health, metrics). Default `<Class>.<method>`. */
+  id?: string;
+  topics?: string[];
+  /** Subscribe by pattern instead of a topic list. */
+  topicPattern?: RegExp;
+  groupId?: string;
+  /** Records per batch at most (Kafka's max.poll.records). 1..100000, default 500. */
+  maxPollRecords?: number;
+  /** fetch.min.bytes. Default 1 MB. */
+  fetchMinBytes?: number;
+  /** fetch.wait.max.ms. Default 500. */
+  fetchMaxWaitMs?: number;
+  /** Batches handled at once; a partition is never in two batches at the same time. Default 1. */
+  concurrency?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  autoOffsetReset?: AutoOffsetReset;
+  ackMode?: AckMode;
+  deserializer?: ValueDeserializer;
+  /** A class-validator DTO class; records that fail it go to the dead-letter topic with the reason. */
+  validate?: new (...args: never[]) => object;
+  retry?: Partial<RetryOptions>;
+  deadLetter?: Partial<DeadLetterOptions>;
+  /** In-flight budget (fetched, not yet done). Default 4 × maxPollRecords × concurrency records. */
+  maxInFlightRecords?: number;
+  /** In-flight budget in bytes of record payload. Default 64 MiB. */
+  maxInFlightBytes?: number;
+  /** Time allowed for in-flight batches to finish at shutdown or revoke. Default 30 s. */
+  shutdownTimeoutMs?: number;
+  /** Start with the application. Default true. */
+  autoStartup?: boolean;
+  /** Any librdkafka consumer property, applied last (escape hatch). */
+  rdkafka?: LibrdkafkaConfig;
+}
+
+/** Options after defaults are applied and validated: what a container runs with. */
+export interface ResolvedListenerOptions
+  extends Required<Omit<BatchListenerOptions, 'topics' | 'topicPattern' | 'validate' | 'retry' | 'deadLetter'>> {
+  topics: string[];
+  topicPattern: RegExp | undefined;
+  validate: (new (...args: never[]) => object) | undefined;
+  retry: RetryOptions;
+  deadLetter: DeadLetterOptions;
+}

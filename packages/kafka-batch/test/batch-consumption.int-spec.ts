@@ -1,0 +1,72 @@
+import { KafkaAdmin, produceRecords, uniqueName, waitForLagZero } from '@org/testing';
+import { ListenerApp, sleep, startListenerApp } from './listener-app';
+
+describe('@BatchListener consumption (real broker)', () => {
+  const admin = new KafkaAdmin();
+  let listener: ListenerApp | undefined;
+
+  afterEach(async () => {
+    await listener?.close();
+    listener = undefined;
+  });
+  afterAll(() => admin.close());
+
+  it('delivers every record in batches of at most maxPollRecords and commits them', async () => {
+    const topic = uniqueName('bound');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 3);
+    await produceRecords(topic, Array.from({ length: 1_000 }, (_, i) => ({ key: `k${i}`, value: { i } })));
+
+    const sizes: number[] = [];
+    const seen = new Set<number>();
+    listener = await startListenerApp({ topics: [topic], groupId, maxPollRecords: 50 }, (batch) => {
+      sizes.push(batch.size);
+      batch.values.forEach((v: { i: number }) => seen.add(v.i));
+    });
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 30_000 });
+
+    expect(seen.size).toBe(1_000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1_000);
+  });
+
+  it('keeps offset order within each partition and never handles a partition in two batches at once (concurrency 3)', async () => {
+    const topic = uniqueName('order');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 6);
+    await produceRecords(topic, Array.from({ length: 3_000 }, (_, i) => ({ key: `device-${i % 60}`, value: { i } })));
+
+    const lastOffset = new Map<number, number>();
+    const busy = new Set<number>();
+    let overlaps = 0;
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    let outOfOrder = 0;
+    listener = await startListenerApp(
+      { topics: [topic], groupId, maxPollRecords: 100, concurrency: 3 },
+      async (batch) => {
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        for (const p of batch.partitions) {
+          if (busy.has(p.partition)) overlaps++;
+          busy.add(p.partition);
+          for (const r of p.records) {
+            if (r.offset <= (lastOffset.get(p.partition) ?? -1)) outOfOrder++;
+            lastOffset.set(p.partition, r.offset);
+          }
+        }
+        await sleep(20);
+        batch.partitions.forEach((p) => busy.delete(p.partition));
+        concurrent--;
+      },
+    );
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
+
+    expect(overlaps).toBe(0);
+    expect(outOfOrder).toBe(0);
+    expect(maxConcurrent).toBeGreaterThan(1);
+    expect(maxConcurrent).toBeLessThanOrEqual(3);
+    const end = await admin.endOffsets(topic);
+    for (const [partition, endOffset] of end) expect(lastOffset.get(partition)).toBe(endOffset - 1);
+  });
+});

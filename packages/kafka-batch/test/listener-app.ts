@@ -1,0 +1,58 @@
+import { INestApplicationContext, Injectable, Module, ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  Acknowledgment,
+  BatchListener,
+  BatchListenerOptions,
+  KafkaBatch,
+  KafkaBatchModule,
+  KafkaListenerRegistry,
+  KafkaRecord,
+} from '@org/kafka-batch';
+import { kafkaBootstrap } from '@org/testing';
+
+export type Handler = (batch: KafkaBatch<any>, ack: Acknowledgment) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type RecordHandler = (record: KafkaRecord<any>, ack: Acknowledgment) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface ListenerApp {
+  app: INestApplicationContext;
+  registry: KafkaListenerRegistry;
+  close(): Promise<void>;
+}
+
+/** A Nest application context with one @BatchListener calling `handler`, started like a user's app. */
+export async function startListenerApp(
+  options: BatchListenerOptions,
+  handler: Handler | RecordHandler,
+  metadata: ModuleMetadata = {},
+): Promise<ListenerApp> {
+  @Injectable()
+  class TestListener {
+    @BatchListener({ id: 'test-listener', ...options })
+    onBatch(batch: KafkaBatch & KafkaRecord, ack: Acknowledgment): unknown {
+      return handler(batch, ack);
+    }
+  }
+
+  @Module({
+    imports: [KafkaBatchModule.forRoot({ brokers: kafkaBootstrap(), clientId: 'it' }), ...(metadata.imports ?? [])],
+    providers: [TestListener, ...(metadata.providers ?? [])],
+  })
+  class TestModule {}
+
+  const app = await NestFactory.createApplicationContext(TestModule, { logger: ['error', 'warn'], abortOnError: false });
+  await app.init();
+  return { app, registry: app.get(KafkaListenerRegistry), close: () => app.close() };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` until it holds; fails with `what` after the timeout. */
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await sleep(50);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
