@@ -7,11 +7,14 @@ function delivered(...offsets: number[]): PartitionOffsetTracker {
 }
 
 describe('PartitionOffsetTracker', () => {
-  it('commits nothing before any record is done beyond the start position', () => {
+  it('commits nothing before a record is done', () => {
     const tracker = delivered(10, 11, 12);
-    expect(tracker.committable()).toBe(10);
-    tracker.commitSent(10);
     expect(tracker.committable()).toBeUndefined();
+    tracker.rewindTo(10);
+    expect(tracker.committable()).toBeUndefined();
+    tracker.track(10);
+    tracker.complete(10);
+    expect(tracker.committable()).toBe(11);
   });
 
   it('commits the highest contiguous done offset + 1', () => {
@@ -72,7 +75,9 @@ describe('PartitionOffsetTracker', () => {
     tracker.rewindTo(2);
     expect(tracker.firstOutstanding).toBe(0);
     expect(tracker.outstandingCount).toBe(2);
-    expect(tracker.committable()).toBe(0);
+    expect(tracker.committable()).toBeUndefined();
+    tracker.complete(0);
+    expect(tracker.committable()).toBe(1);
   });
 
   it('refuses stale deliveries (at or below the last delivered offset) without a rewind', () => {
@@ -86,7 +91,9 @@ describe('PartitionOffsetTracker', () => {
     const tracker = delivered(5, 6);
     tracker.complete(3);
     tracker.complete(99);
-    expect(tracker.committable()).toBe(5);
+    expect(tracker.committable()).toBeUndefined();
+    tracker.complete(5);
+    expect(tracker.committable()).toBe(6);
   });
 
   it('lets an explicit seek commit backwards (replay)', () => {

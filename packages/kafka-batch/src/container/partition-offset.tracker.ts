@@ -10,6 +10,8 @@ export class PartitionOffsetTracker {
   private readonly doneAhead = new Set<number>();
   private lastDelivered: number | undefined;
   private safe: number | undefined;
+  /** Where this consumer started on the partition: nothing below it was ours to commit. */
+  private base: number | undefined;
   private sent: number | undefined;
   private confirmed: number | undefined;
 
@@ -20,7 +22,8 @@ export class PartitionOffsetTracker {
   track(offset: number): boolean {
     if (this.lastDelivered !== undefined && offset <= this.lastDelivered) return false;
     // Whatever precedes the first delivery was committed before or lies before our start position.
-    if (this.safe === undefined || this.outstandingCount === 0) this.safe = offset;
+    if (this.safe === undefined) this.safe = this.base = offset;
+    else if (this.outstandingCount === 0) this.safe = offset;
     this.outstanding.push(offset);
     this.lastDelivered = offset;
     return true;
@@ -63,12 +66,13 @@ export class PartitionOffsetTracker {
     this.doneAhead.clear();
     this.lastDelivered = undefined;
     this.safe = undefined;
+    this.base = undefined;
     this.sent = undefined;
   }
 
   /** The offset to commit now, or undefined when there is nothing newer than what was sent. */
   committable(): number | undefined {
-    if (this.safe === undefined) return undefined;
+    if (this.safe === undefined || this.safe === this.base) return undefined;
     if (this.sent !== undefined && this.safe <= this.sent) return undefined;
     if (this.sent === undefined && this.confirmed !== undefined && this.safe === this.confirmed)
       return undefined;

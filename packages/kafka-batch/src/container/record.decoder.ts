@@ -42,7 +42,7 @@ export class RecordDecoder {
       try {
         return { raw, value: this.deserialize(raw) };
       } catch (err) {
-        return { raw, reason: new DeserializationError(`cannot deserialize value: ${(err as Error).message}`) };
+        return { raw, reason: new DeserializationError(`cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`) };
       }
     });
     if (this.options.validate) {
@@ -64,6 +64,11 @@ export class RecordDecoder {
       else records.push(toRecord(raw, value));
     }
     return { records, undecodable };
+  }
+
+  private get deserializerName(): string {
+    const { deserializer } = this.options;
+    return typeof deserializer === 'function' ? deserializer.name || 'custom deserializer' : deserializer;
   }
 
   private deserialize(raw: RawRecord): unknown {

@@ -146,14 +146,11 @@ export class DeadLetterPublisher {
   }
 
   private async describe(topic: string): Promise<number | undefined> {
-    try {
-      const [description] = await fromCallback<{ partitions: unknown[] }[]>((done) =>
-        this.admin!.describeTopics([topic], { timeout: 10_000 }, done),
-      );
-      return description.partitions.length;
-    } catch (err) {
-      if ((err as { code?: number }).code === CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART) return undefined;
-      throw err;
-    }
+    const [description] = await fromCallback<{ error?: { code: number; message: string }; partitions: unknown[] }[]>((done) =>
+      this.admin!.describeTopics([topic], { timeout: 10_000 }, done),
+    );
+    if (description.error?.code === CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART) return undefined;
+    if (description.error) throw new Error(`cannot describe topic ${topic}: ${description.error.message}`);
+    return description.partitions.length;
   }
 }
