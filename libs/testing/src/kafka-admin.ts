@@ -35,8 +35,8 @@ export class KafkaAdmin {
   }
 
   async partitionCount(topic: string): Promise<number> {
-    const [description] = await fromCallback<{ error?: { message: string }; partitions: unknown[] }[]>((done) =>
-      this.client.describeTopics([topic], { timeout: 10_000 }, done),
+    const [description] = await fromCallback<{ error?: { message: string }; partitions: unknown[] }[]>(
+      (done) => this.client.describeTopics([topic], { timeout: 10_000 }, done),
     );
     if (description.error) throw new Error(`cannot describe topic ${topic}: ${description.error.message}`);
     return description.partitions.length;

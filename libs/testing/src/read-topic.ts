@@ -20,7 +20,10 @@ export async function readTopic(
   expected: number,
   { timeoutMs = 20_000, bootstrap = kafkaBootstrap() } = {},
 ): Promise<ReadRecord[]> {
-  const consumer = new KafkaConsumer({ 'bootstrap.servers': bootstrap, 'group.id': 'test-harness-reader', 'enable.auto.commit': false }, {});
+  const consumer = new KafkaConsumer(
+    { 'bootstrap.servers': bootstrap, 'group.id': 'test-harness-reader', 'enable.auto.commit': false },
+    {},
+  );
   await fromCallback((done) => consumer.connect({}, done));
   consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })));
   const records: ReadRecord[] = [];
@@ -30,8 +33,15 @@ export async function readTopic(
       const batch = await fromCallback<Message[]>((done) => consumer.consume(1000, done));
       for (const m of batch) {
         const headers: Record<string, string> = {};
-        for (const header of m.headers ?? []) for (const [k, v] of Object.entries(header)) headers[k] = v.toString();
-        records.push({ partition: m.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value, headers });
+        for (const header of m.headers ?? [])
+          for (const [k, v] of Object.entries(header)) headers[k] = v.toString();
+        records.push({
+          partition: m.partition,
+          offset: m.offset,
+          key: m.key?.toString() ?? null,
+          value: m.value,
+          headers,
+        });
       }
     }
   } finally {

@@ -25,7 +25,9 @@ describe('manual acknowledgement (real broker)', () => {
 
   it('commits the whole batch on acknowledge()', async () => {
     const { topic, groupId } = await topicWith(200, 2);
-    listener = await startListenerApp({ topics: [topic], groupId, ackMode: 'manual' }, (_batch, ack) => ack.acknowledge());
+    listener = await startListenerApp({ topics: [topic], groupId, ackMode: 'manual' }, (_batch, ack) =>
+      ack.acknowledge(),
+    );
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
     expect(await admin.committedOffsets(groupId, topic)).toEqual(await admin.endOffsets(topic));
   });
@@ -33,10 +35,14 @@ describe('manual acknowledgement (real broker)', () => {
   it('commits exactly up to the acknowledged record and delivers the rest again', async () => {
     const { topic, groupId } = await topicWith(100);
     const firstOffsets: number[] = [];
-    listener = await startListenerApp({ topics: [topic], groupId, ackMode: 'manual', maxPollRecords: 100 }, (batch, ack) => {
-      firstOffsets.push(batch.records[0].offset);
-      if (firstOffsets.length === 1) ack.acknowledge(batch.records.find((r: KafkaRecord) => r.offset === 49));
-    });
+    listener = await startListenerApp(
+      { topics: [topic], groupId, ackMode: 'manual', maxPollRecords: 100 },
+      (batch, ack) => {
+        firstOffsets.push(batch.records[0].offset);
+        if (firstOffsets.length === 1)
+          ack.acknowledge(batch.records.find((r: KafkaRecord) => r.offset === 49));
+      },
+    );
     await eventually(() => firstOffsets.length >= 3, 'two redeliveries');
     await sleep(500);
 
@@ -60,13 +66,15 @@ describe('manual acknowledgement (real broker)', () => {
     const events: { partition: number; first: number; at: number }[] = [];
     let nackedAt = 0;
     listener = await startListenerApp({ topics: [topic], groupId, ackMode: 'manual' }, (batch, ack) => {
-      for (const p of batch.partitions) events.push({ partition: p.partition, first: p.firstOffset, at: Date.now() });
+      for (const p of batch.partitions)
+        events.push({ partition: p.partition, first: p.firstOffset, at: Date.now() });
       const p0 = batch.partitions.find((p: { partition: number }) => p.partition === 0);
       if (p0 && nackedAt === 0) {
         nackedAt = Date.now();
         ack.acknowledge(p0.records[4]);
         ack.nack(p0.records[5], { backoffMs: 2_000 });
-        for (const p of batch.partitions) if (p.partition !== 0) ack.acknowledge(p.records[p.records.length - 1]);
+        for (const p of batch.partitions)
+          if (p.partition !== 0) ack.acknowledge(p.records[p.records.length - 1]);
         return;
       }
       ack.acknowledge();
@@ -74,9 +82,21 @@ describe('manual acknowledgement (real broker)', () => {
     await eventually(() => nackedAt > 0, 'the nack');
     await sleep(300);
     // During the backoff, partition 0 holds at offset 5 while partition 1 keeps going.
-    expect(await admin.committedOffsets(groupId, topic)).toEqual(new Map([[0, 5], [1, 20]]));
-    await produceRecords(topic, Array.from({ length: 10 }, (_, i) => ({ value: { late: i }, partition: 1 })));
-    await eventually(() => events.some((e) => e.partition === 1 && e.first === 20), 'partition 1 handled during the backoff', 1_500);
+    expect(await admin.committedOffsets(groupId, topic)).toEqual(
+      new Map([
+        [0, 5],
+        [1, 20],
+      ]),
+    );
+    await produceRecords(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ value: { late: i }, partition: 1 })),
+    );
+    await eventually(
+      () => events.some((e) => e.partition === 1 && e.first === 20),
+      'partition 1 handled during the backoff',
+      1_500,
+    );
     expect(events.some((e) => e.partition === 0 && e.first === 5)).toBe(false);
 
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });

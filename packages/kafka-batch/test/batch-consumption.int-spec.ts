@@ -15,7 +15,10 @@ describe('@BatchListener consumption (real broker)', () => {
     const topic = uniqueName('bound');
     const groupId = uniqueName('g');
     await admin.createTopic(topic, 3);
-    await produceRecords(topic, Array.from({ length: 1_000 }, (_, i) => ({ key: `k${i}`, value: { i } })));
+    await produceRecords(
+      topic,
+      Array.from({ length: 1_000 }, (_, i) => ({ key: `k${i}`, value: { i } })),
+    );
 
     const sizes: number[] = [];
     const seen = new Set<number>();
@@ -34,7 +37,10 @@ describe('@BatchListener consumption (real broker)', () => {
     const topic = uniqueName('order');
     const groupId = uniqueName('g');
     await admin.createTopic(topic, 6);
-    await produceRecords(topic, Array.from({ length: 3_000 }, (_, i) => ({ key: `device-${i % 60}`, value: { i } })));
+    await produceRecords(
+      topic,
+      Array.from({ length: 3_000 }, (_, i) => ({ key: `device-${i % 60}`, value: { i } })),
+    );
 
     const lastOffset = new Map<number, number>();
     const busy = new Set<number>();

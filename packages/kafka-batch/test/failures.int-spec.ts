@@ -24,7 +24,12 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
     await admin.createTopic(topic, 2);
     await produceRecords(
       topic,
-      Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: { i, poison: i === 7 }, partition: 0, headers: { trace: `t${i}` } })),
+      Array.from({ length: 20 }, (_, i) => ({
+        key: `k${i}`,
+        value: { i, poison: i === 7 },
+        partition: 0,
+        headers: { trace: `t${i}` },
+      })),
     );
     const handled: number[] = [];
     const attemptsAt: number[] = [];
@@ -64,17 +69,27 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
       [DLT_HEADERS.attempts]: '3',
     });
     expect(Number(dead.headers[DLT_HEADERS.originalTimestamp])).toBeGreaterThan(0);
-    expect(dead.headers[DLT_HEADERS.exceptionStacktrace]).toContain('BatchListenerFailedError: sensor value rejected');
+    expect(dead.headers[DLT_HEADERS.exceptionStacktrace]).toContain(
+      'BatchListenerFailedError: sensor value rejected',
+    );
   });
 
   it('dead-letters a whole batch when the handler keeps failing without naming a record', async () => {
     const topic = uniqueName('retry_all');
     const groupId = uniqueName('g');
     await admin.createTopic(topic, 1);
-    await produceRecords(topic, Array.from({ length: 5 }, (_, i) => ({ value: { i } })));
+    await produceRecords(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({ value: { i } })),
+    );
     let calls = 0;
     listener = await startListenerApp(
-      { topics: [topic], groupId, retry: { attempts: 2, initialDelayMs: 10 }, deadLetter: { topic: (t) => `${t}-dead` } },
+      {
+        topics: [topic],
+        groupId,
+        retry: { attempts: 2, initialDelayMs: 10 },
+        deadLetter: { topic: (t) => `${t}-dead` },
+      },
       () => {
         calls++;
         throw new Error('database down');
@@ -83,7 +98,13 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
     const dead = await readTopic(`${topic}-dead`, 1, 5);
     expect(dead.map((d) => JSON.parse(d.value!.toString()).i)).toEqual([0, 1, 2, 3, 4]);
-    expect(dead.every((d) => d.headers[DLT_HEADERS.exceptionMessage] === 'database down' && d.headers[DLT_HEADERS.attempts] === '2')).toBe(true);
+    expect(
+      dead.every(
+        (d) =>
+          d.headers[DLT_HEADERS.exceptionMessage] === 'database down' &&
+          d.headers[DLT_HEADERS.attempts] === '2',
+      ),
+    ).toBe(true);
     expect(calls).toBeGreaterThanOrEqual(2);
   });
 
@@ -101,9 +122,12 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
       good(2),
     ]);
     const seen: ReadingDto[] = [];
-    listener = await startListenerApp({ topics: [topic], groupId, validate: ReadingDto }, (batch: KafkaBatch<ReadingDto>) => {
-      batch.records.forEach((r: KafkaRecord<ReadingDto>) => seen.push(r.value));
-    });
+    listener = await startListenerApp(
+      { topics: [topic], groupId, validate: ReadingDto },
+      (batch: KafkaBatch<ReadingDto>) => {
+        batch.records.forEach((r: KafkaRecord<ReadingDto>) => seen.push(r.value));
+      },
+    );
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
 
     expect(seen.map((r) => r.deviceId)).toEqual(['d0', 'd1', 'd2']);
@@ -111,9 +135,13 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
     const dead = await readTopic(`${topic}.DLT`, 1, 3);
     const byKey = Object.fromEntries(dead.map((d) => [d.key, d.headers]));
     expect(byKey['not-json'][DLT_HEADERS.exceptionClass]).toBe('DeserializationError');
-    expect(byKey['not-json'][DLT_HEADERS.exceptionMessage]).toMatch(/^cannot deserialize value as json: Unexpected token/);
+    expect(byKey['not-json'][DLT_HEADERS.exceptionMessage]).toMatch(
+      /^cannot deserialize value as json: Unexpected token/,
+    );
     expect(byKey['invalid'][DLT_HEADERS.exceptionClass]).toBe('RecordValidationError');
-    expect(byKey['invalid'][DLT_HEADERS.exceptionMessage]).toBe('invalid value: temperature: temperature must not be greater than 150');
+    expect(byKey['invalid'][DLT_HEADERS.exceptionMessage]).toBe(
+      'invalid value: temperature: temperature must not be greater than 150',
+    );
     expect(byKey['not-object'][DLT_HEADERS.exceptionMessage]).toBe('value must be a JSON object, got number');
     expect(byKey['invalid'][DLT_HEADERS.attempts]).toBe('0');
   });

@@ -35,12 +35,18 @@ export async function startListenerApp(
   }
 
   @Module({
-    imports: [KafkaBatchModule.forRoot({ brokers: kafkaBootstrap(), clientId: 'it' }), ...(metadata.imports ?? [])],
+    imports: [
+      KafkaBatchModule.forRoot({ brokers: kafkaBootstrap(), clientId: 'it' }),
+      ...(metadata.imports ?? []),
+    ],
     providers: [TestListener, ...(metadata.providers ?? [])],
   })
   class TestModule {}
 
-  const app = await NestFactory.createApplicationContext(TestModule, { logger: ['error', 'warn'], abortOnError: false });
+  const app = await NestFactory.createApplicationContext(TestModule, {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
   await app.init();
   return { app, registry: app.get(KafkaListenerRegistry), close: () => app.close() };
 }
@@ -48,7 +54,11 @@ export async function startListenerApp(
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `condition` until it holds; fails with `what` after the timeout. */
-export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await condition()) return;

@@ -1,4 +1,9 @@
-import type { Assignment, KafkaConsumer, LibrdKafkaError, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type {
+  Assignment,
+  KafkaConsumer,
+  LibrdKafkaError,
+  TopicPartitionOffset,
+} from '@confluentinc/kafka-javascript';
 
 /**
  * Consumer methods the client implements but its type declarations omit

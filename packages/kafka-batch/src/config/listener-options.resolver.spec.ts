@@ -4,7 +4,11 @@ const valid = { topics: ['t'], groupId: 'g' };
 
 describe('resolveListenerOptions', () => {
   it('applies library defaults under module defaults under the listener options', () => {
-    const resolved = resolveListenerOptions('L', { ...valid, maxPollRecords: 100 }, { defaults: { concurrency: 2, maxPollRecords: 7 } });
+    const resolved = resolveListenerOptions(
+      'L',
+      { ...valid, maxPollRecords: 100 },
+      { defaults: { concurrency: 2, maxPollRecords: 7 } },
+    );
     expect(resolved).toMatchObject({
       id: 'L',
       maxPollRecords: 100,
@@ -23,10 +27,19 @@ describe('resolveListenerOptions', () => {
     [{ maxPollRecords: 0 }, 'option "maxPollRecords" must be an integer in 1..100000 (got 0)'],
     [{ maxPollRecords: 100_001 }, 'option "maxPollRecords" must be an integer in 1..100000 (got 100001)'],
     [{ groupId: undefined }, 'option "groupId" must be a non-empty string (the consumer group id)'],
-    [{ topics: [] }, 'option "topics" must be a non-empty list of topic names (or set topicPattern) (got [])'],
+    [
+      { topics: [] },
+      'option "topics" must be a non-empty list of topic names (or set topicPattern) (got [])',
+    ],
     [{ ackMode: 'auto' }, `option "ackMode" must be one of 'manual', 'batch', 'record' (got "auto")`],
-    [{ deserializer: 'avro' }, `option "deserializer" must be one of 'json', 'string', 'raw' or a function (got "avro")`],
-    [{ autoOffsetReset: 'smallest' }, `option "autoOffsetReset" must be one of 'earliest', 'latest', 'error' (got "smallest")`],
+    [
+      { deserializer: 'avro' },
+      `option "deserializer" must be one of 'json', 'string', 'raw' or a function (got "avro")`,
+    ],
+    [
+      { autoOffsetReset: 'smallest' },
+      `option "autoOffsetReset" must be one of 'earliest', 'latest', 'error' (got "smallest")`,
+    ],
     [
       { sessionTimeoutMs: 9_000, heartbeatIntervalMs: 4_000 },
       'option "heartbeatIntervalMs" must be at most a third of sessionTimeoutMs (3000) (got 4000)',
@@ -41,7 +54,11 @@ describe('resolveListenerOptions', () => {
   });
 
   it('accepts a topic pattern instead of topics, and a custom deserializer', () => {
-    const resolved = resolveListenerOptions('L', { groupId: 'g', topicPattern: /^readings\./, deserializer: (v) => v });
+    const resolved = resolveListenerOptions('L', {
+      groupId: 'g',
+      topicPattern: /^readings\./,
+      deserializer: (v) => v,
+    });
     expect(resolved.topics).toEqual([]);
     expect(resolved.topicPattern).toEqual(/^readings\./);
   });

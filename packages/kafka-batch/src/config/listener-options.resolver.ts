@@ -59,12 +59,12 @@ export function resolveListenerOptions(
     rdkafka: { ...module.defaults?.rdkafka, ...own.rdkafka },
   };
 
-  const problems = validateSync(plainToInstance(ListenerOptionsSchema, resolved), { forbidUnknownValues: false }).map(
-    (error) => {
-      const message = Object.values(error.constraints ?? {})[0];
-      return `option "${error.property}" ${message} (got ${describe(error.value)})`;
-    },
-  );
+  const problems = validateSync(plainToInstance(ListenerOptionsSchema, resolved), {
+    forbidUnknownValues: false,
+  }).map((error) => {
+    const message = Object.values(error.constraints ?? {})[0];
+    return `option "${error.property}" ${message} (got ${describe(error.value)})`;
+  });
   problems.push(...crossFieldProblems(resolved));
   if (problems.length > 0) {
     throw new KafkaBatchConfigError(`@BatchListener "${listenerId}": ${problems.join('; ')}`);
@@ -80,7 +80,9 @@ function crossFieldProblems(o: ResolvedListenerOptions): string[] {
     );
   }
   if (o.maxInFlightRecords < o.maxPollRecords) {
-    problems.push(`option "maxInFlightRecords" must be at least maxPollRecords (${o.maxPollRecords}) (got ${o.maxInFlightRecords})`);
+    problems.push(
+      `option "maxInFlightRecords" must be at least maxPollRecords (${o.maxPollRecords}) (got ${o.maxInFlightRecords})`,
+    );
   }
   if (o.topics.length > 0 && o.topicPattern) {
     problems.push('options "topics" and "topicPattern" exclude each other: set one');
@@ -95,7 +97,9 @@ function crossFieldProblems(o: ResolvedListenerOptions): string[] {
     );
   }
   if (typeof o.deadLetter.topic !== 'function') {
-    problems.push('option "deadLetter.topic" must be a function from the source topic to the dead-letter topic');
+    problems.push(
+      'option "deadLetter.topic" must be a function from the source topic to the dead-letter topic',
+    );
   }
   return problems;
 }

@@ -47,7 +47,10 @@ export class BatchProcessor {
     this.decoder = new RecordDecoder(options);
   }
 
-  async process(states: Map<string, PartitionState>, raws: RawRecord[]): Promise<Map<PartitionState, Redelivery>> {
+  async process(
+    states: Map<string, PartitionState>,
+    raws: RawRecord[],
+  ): Promise<Map<PartitionState, Redelivery>> {
     const redeliveries = new Map<PartitionState, Redelivery>();
     const { records, undecodable } = await this.decoder.decode(raws);
     if (undecodable.length > 0) {
@@ -129,7 +132,9 @@ export class BatchProcessor {
   }
 
   private payload(records: KafkaRecord[]): KafkaBatch | KafkaRecord {
-    return this.options.ackMode === 'record' ? records[0] : createBatch(this.options.id, this.options.groupId, records);
+    return this.options.ackMode === 'record'
+      ? records[0]
+      : createBatch(this.options.id, this.options.groupId, records);
   }
 
   /** After a successful invocation: what was acknowledged is done, the rest is redelivered. */
@@ -149,15 +154,24 @@ export class BatchProcessor {
       for (const r of recordsOfPartition) if (r.offset < doneBelow) state.tracker.complete(r.offset);
       if (firstNotDone) {
         redeliveries.set(state, { offset: firstNotDone.offset, backoffMs: nack?.backoffMs ?? 0 });
-        if (!nack) this.logger.warn(`${this.options.id}: ${describe([firstNotDone])} and after were not acknowledged; delivering them again`);
+        if (!nack)
+          this.logger.warn(
+            `${this.options.id}: ${describe([firstNotDone])} and after were not acknowledged; delivering them again`,
+          );
       }
     }
   }
 
   /** Partial acknowledgements made before the handler threw still count. */
-  private completeAcknowledged(states: Map<string, PartitionState>, records: KafkaRecord[], ack: BatchAcknowledgment): KafkaRecord[] {
+  private completeAcknowledged(
+    states: Map<string, PartitionState>,
+    records: KafkaRecord[],
+    ack: BatchAcknowledgment,
+  ): KafkaRecord[] {
     if (this.options.ackMode !== 'manual' || ack.through.size === 0) return records;
-    const acknowledged = records.filter((r) => r.offset <= (ack.through.get(partitionKey(r.topic, r.partition)) ?? -1));
+    const acknowledged = records.filter(
+      (r) => r.offset <= (ack.through.get(partitionKey(r.topic, r.partition)) ?? -1),
+    );
     this.complete(states, acknowledged);
     return records.filter((r) => !acknowledged.includes(r));
   }
@@ -172,7 +186,9 @@ export class BatchProcessor {
   private async deadLetter(states: Map<string, PartitionState>, letters: DeadLetter[]): Promise<boolean> {
     if (!this.deadLetters) {
       for (const { raw, reason } of letters) {
-        this.logger.error(`${this.options.id}: skipping ${describeRaw(raw)} (dead-letter topic disabled): ${reason.message}`);
+        this.logger.error(
+          `${this.options.id}: skipping ${describeRaw(raw)} (dead-letter topic disabled): ${reason.message}`,
+        );
       }
     }
     while (this.deadLetters) {
@@ -181,12 +197,20 @@ export class BatchProcessor {
         break;
       } catch (err) {
         // The offset must not pass a record that reached neither the handler nor the dead-letter topic.
-        this.logger.error(`${this.options.id}: cannot publish ${letters.length} record(s) to the dead-letter topic, partition held: ${message(err)}`);
-        if (!letters.every(({ raw }) => this.hooks.isActive(states.get(partitionKey(raw.topic, raw.partition))!))) return false;
+        this.logger.error(
+          `${this.options.id}: cannot publish ${letters.length} record(s) to the dead-letter topic, partition held: ${message(err)}`,
+        );
+        if (
+          !letters.every(({ raw }) =>
+            this.hooks.isActive(states.get(partitionKey(raw.topic, raw.partition))!),
+          )
+        )
+          return false;
         await this.hooks.sleep(DEAD_LETTER_RETRY_MS);
       }
     }
-    for (const { raw } of letters) states.get(partitionKey(raw.topic, raw.partition))!.tracker.complete(raw.offset);
+    for (const { raw } of letters)
+      states.get(partitionKey(raw.topic, raw.partition))!.tracker.complete(raw.offset);
     this.hooks.onDeadLettered(letters.length);
     return true;
   }
@@ -203,7 +227,8 @@ export class BatchProcessor {
     for (const r of records) {
       const state = states.get(partitionKey(r.topic, r.partition))!;
       const existing = redeliveries.get(state);
-      if (!existing || r.offset < existing.offset) redeliveries.set(state, { offset: r.offset, backoffMs: 0 });
+      if (!existing || r.offset < existing.offset)
+        redeliveries.set(state, { offset: r.offset, backoffMs: 0 });
     }
     return redeliveries;
   }

@@ -15,14 +15,19 @@ export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeAppl
   register(container: ListenerContainer): void {
     const { id } = container.options;
     if (this.containers.has(id)) {
-      throw new KafkaBatchConfigError(`@BatchListener "${id}": another listener has the same id; set a unique "id" option`);
+      throw new KafkaBatchConfigError(
+        `@BatchListener "${id}": another listener has the same id; set a unique "id" option`,
+      );
     }
     this.containers.set(id, container);
   }
 
   get(id: string): ListenerContainer {
     const container = this.containers.get(id);
-    if (!container) throw new Error(`no @BatchListener with id "${id}" (known: ${[...this.containers.keys()].join(', ') || 'none'})`);
+    if (!container)
+      throw new Error(
+        `no @BatchListener with id "${id}" (known: ${[...this.containers.keys()].join(', ') || 'none'})`,
+      );
     return container;
   }
 
@@ -36,11 +41,16 @@ export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeAppl
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await Promise.all(this.all().filter((c) => c.options.autoStartup).map((c) => c.start()));
+    await Promise.all(
+      this.all()
+        .filter((c) => c.options.autoStartup)
+        .map((c) => c.start()),
+    );
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
-    if (this.containers.size > 0) this.logger.log(`stopping ${this.containers.size} listener(s)${signal ? ` on ${signal}` : ''}`);
+    if (this.containers.size > 0)
+      this.logger.log(`stopping ${this.containers.size} listener(s)${signal ? ` on ${signal}` : ''}`);
     await Promise.all(this.all().map((c) => c.stop()));
   }
 }

@@ -1,8 +1,17 @@
-import { Assignment, CODES, ConsumerGlobalConfig, KafkaConsumer, LibrdKafkaError } from '@confluentinc/kafka-javascript';
+import {
+  Assignment,
+  CODES,
+  ConsumerGlobalConfig,
+  KafkaConsumer,
+  LibrdKafkaError,
+} from '@confluentinc/kafka-javascript';
 import { Logger } from '@nestjs/common';
 import { fromCallback, partitionKey, RdKafkaConsumer } from '../client/rdkafka.types';
 import { DeadLetterPublisher } from '../failure/dead-letter.publisher';
-import type { LibrdkafkaConfig, ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
+import type {
+  LibrdkafkaConfig,
+  ResolvedListenerOptions,
+} from '../interfaces/batch-listener-options.interface';
 import type { RawRecord } from '../interfaces/raw-record.interface';
 import { BatchProcessor, ListenerInvoker, Redelivery } from './batch.processor';
 import { InFlightBudget } from './in-flight.budget';
@@ -52,7 +61,11 @@ export class ListenerContainer {
     this.consumer.on('event.error', (err) => this.onClientError(err));
     this.committer = new OffsetCommitter(this.consumer, () => this.partitions.values(), this.logger);
     this.deadLetters = options.deadLetter.enabled
-      ? new DeadLetterPublisher({ ...clientConfig, 'client.id': `${clientConfig['client.id']}-dlt` }, options.groupId, options.deadLetter.topic)
+      ? new DeadLetterPublisher(
+          { ...clientConfig, 'client.id': `${clientConfig['client.id']}-dlt` },
+          options.groupId,
+          options.deadLetter.topic,
+        )
       : undefined;
     this.processor = new BatchProcessor(
       options,
@@ -115,7 +128,9 @@ export class ListenerContainer {
     await this.pollLoop;
     await this.settle([...this.active], this.options.shutdownTimeoutMs);
     if (!failed) {
-      await this.committer.flush().catch((err: Error) => this.logger.error(`final commit failed: ${err.message}`));
+      await this.committer
+        .flush()
+        .catch((err: Error) => this.logger.error(`final commit failed: ${err.message}`));
     }
     this.committer.stop();
     for (const state of this.partitions.values()) clearTimeout(state.backoffTimer);
@@ -130,7 +145,8 @@ export class ListenerContainer {
   /** Repositions a partition; applied after its current batch when it is busy. */
   seek(topic: string, partition: number, target: SeekTarget): void {
     const state = this.partitions.get(partitionKey(topic, partition));
-    if (!state) throw new Error(`${this.options.id}: ${topic}[${partition}] is not assigned to this consumer`);
+    if (!state)
+      throw new Error(`${this.options.id}: ${topic}[${partition}] is not assigned to this consumer`);
     state.pendingSeek = target;
     if (!state.busy) this.applySeek(state);
   }
@@ -164,7 +180,9 @@ export class ListenerContainer {
       const call = ++this.consumeCall;
       let messages: RawRecord[];
       try {
-        messages = await fromCallback<RawRecord[]>((done) => this.consumer.consume(this.options.maxPollRecords, done));
+        messages = await fromCallback<RawRecord[]>((done) =>
+          this.consumer.consume(this.options.maxPollRecords, done),
+        );
       } catch (err) {
         if (this.lifecycle !== 'running') break;
         this.onClientError(err as LibrdKafkaError);
@@ -184,7 +202,13 @@ export class ListenerContainer {
     for (const message of messages) {
       const state = this.partitions.get(partitionKey(message.topic, message.partition));
       // Stale: the partition was revoked, rewound or seeked after this fetch was made.
-      if (!state || state.revoking || call < state.acceptFromConsumeCall || !state.tracker.track(message.offset)) continue;
+      if (
+        !state ||
+        state.revoking ||
+        call < state.acceptFromConsumeCall ||
+        !state.tracker.track(message.offset)
+      )
+        continue;
       state.buffer.push(message);
       state.bufferBytes += message.size;
       records++;
@@ -225,11 +249,19 @@ export class ListenerContainer {
       // of this batch counts as done unless already marked; deliver the rest again.
       this.logger.error(`batch processing failed: ${(err as Error).stack ?? err}`);
       for (const state of states.values()) {
-        const first = raws.find((r) => r.topic === state.topic && r.partition === state.partition && r.offset >= (state.tracker.firstOutstanding ?? Infinity));
+        const first = raws.find(
+          (r) =>
+            r.topic === state.topic &&
+            r.partition === state.partition &&
+            r.offset >= (state.tracker.firstOutstanding ?? Infinity),
+        );
         if (first) redeliveries.set(state, { offset: first.offset, backoffMs: 1_000 });
       }
     }
-    this.budget.release(raws.length, raws.reduce((sum, r) => sum + r.size, 0));
+    this.budget.release(
+      raws.length,
+      raws.reduce((sum, r) => sum + r.size, 0),
+    );
     for (const state of states.values()) {
       state.busy = false;
       const redelivery = redeliveries.get(state);
@@ -267,23 +299,33 @@ export class ListenerContainer {
     this.budget.release(dropped.records, dropped.bytes);
     if (typeof target === 'object') {
       state.acceptFromConsumeCall = Infinity;
-      this.consumer.offsetsForTimes([{ topic: state.topic, partition: state.partition, offset: target.timestamp }], 10_000, (err, offsets) => {
-        if (err) {
-          this.logger.error(`seek ${state.topic}[${state.partition}] to timestamp ${target.timestamp} failed: ${err.message}`);
-          state.acceptFromConsumeCall = this.consumeCall + 1;
-          return;
-        }
-        this.seekConsumer(state, offsets[0].offset);
-      });
+      this.consumer.offsetsForTimes(
+        [{ topic: state.topic, partition: state.partition, offset: target.timestamp }],
+        10_000,
+        (err, offsets) => {
+          if (err) {
+            this.logger.error(
+              `seek ${state.topic}[${state.partition}] to timestamp ${target.timestamp} failed: ${err.message}`,
+            );
+            state.acceptFromConsumeCall = this.consumeCall + 1;
+            return;
+          }
+          this.seekConsumer(state, offsets[0].offset);
+        },
+      );
       return;
     }
-    this.seekConsumer(state, target === 'beginning' ? OFFSET_BEGINNING : target === 'end' ? OFFSET_END : target);
+    this.seekConsumer(
+      state,
+      target === 'beginning' ? OFFSET_BEGINNING : target === 'end' ? OFFSET_END : target,
+    );
   }
 
   private seekConsumer(state: PartitionState, offset: number): void {
     state.acceptFromConsumeCall = Infinity;
     this.consumer.seek({ topic: state.topic, partition: state.partition, offset }, 10_000, (err) => {
-      if (err) this.logger.error(`seek ${state.topic}[${state.partition}] to ${offset} failed: ${err.message}`);
+      if (err)
+        this.logger.error(`seek ${state.topic}[${state.partition}] to ${offset} failed: ${err.message}`);
       // Calls already under way may still carry records fetched before the seek.
       state.acceptFromConsumeCall = this.consumeCall + 1;
     });
@@ -305,7 +347,8 @@ export class ListenerContainer {
 
   private resume(state: PartitionState, reason: 'backpressure' | 'backoff'): void {
     if (!state.pausedFor.delete(reason) || state.pausedFor.size > 0 || state.revoking) return;
-    if (this.lifecycle === 'running') this.consumer.resume([{ topic: state.topic, partition: state.partition }]);
+    if (this.lifecycle === 'running')
+      this.consumer.resume([{ topic: state.topic, partition: state.partition }]);
   }
 
   private onRebalance(err: LibrdKafkaError, assignment: Assignment[]): void {
@@ -346,7 +389,9 @@ export class ListenerContainer {
     this.wakeSleepers();
     if (!lost) {
       await this.settle([...this.active], this.options.shutdownTimeoutMs);
-      await this.committer.flush().catch((e: Error) => this.logger.warn(`commit on revoke failed: ${e.message}`));
+      await this.committer
+        .flush()
+        .catch((e: Error) => this.logger.warn(`commit on revoke failed: ${e.message}`));
     }
     for (const state of states) this.partitions.delete(partitionKey(state.topic, state.partition));
     try {
@@ -376,10 +421,15 @@ export class ListenerContainer {
   private async settle(runs: Promise<void>[], timeoutMs: number): Promise<void> {
     if (runs.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const timedOut = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
+    );
     const outcome = await Promise.race([Promise.allSettled(runs), timedOut]);
     clearTimeout(timer);
-    if (outcome === 'timeout') this.logger.warn(`in-flight batches still running after ${timeoutMs} ms; their records will be delivered again`);
+    if (outcome === 'timeout')
+      this.logger.warn(
+        `in-flight batches still running after ${timeoutMs} ms; their records will be delivered again`,
+      );
   }
 
   /** A delay that stop and revoke cut short. */
@@ -402,6 +452,11 @@ export class ListenerContainer {
 
 function describeAssignment(assignment: Assignment[]): string {
   const byTopic = new Map<string, number[]>();
-  for (const { topic, partition } of assignment) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
-  return [...byTopic].map(([topic, partitions]) => `${topic}[${partitions.sort((a, b) => a - b).join(',')}]`).join(' ') || 'nothing';
+  for (const { topic, partition } of assignment)
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+  return (
+    [...byTopic]
+      .map(([topic, partitions]) => `${topic}[${partitions.sort((a, b) => a - b).join(',')}]`)
+      .join(' ') || 'nothing'
+  );
 }

@@ -19,7 +19,8 @@ export class OffsetCommitter {
     private readonly consumer: RdKafkaConsumer,
     private readonly partitions: () => Iterable<PartitionState>,
     private readonly logger: Logger,
-    private readonly onCommitted: (offsets: TopicPartitionOffset[], durationMs: number) => void = () => undefined,
+    private readonly onCommitted: (offsets: TopicPartitionOffset[], durationMs: number) => void = () =>
+      undefined,
   ) {}
 
   /** Commit soon; failures are logged and retried. */
@@ -65,7 +66,11 @@ export class OffsetCommitter {
       sent.push({ state, offset });
     }
     if (sent.length === 0) return;
-    const offsets = sent.map(({ state, offset }) => ({ topic: state.topic, partition: state.partition, offset }));
+    const offsets = sent.map(({ state, offset }) => ({
+      topic: state.topic,
+      partition: state.partition,
+      offset,
+    }));
     const started = performance.now();
     try {
       await fromCallback((done) => this.consumer.commitCb(offsets, done));

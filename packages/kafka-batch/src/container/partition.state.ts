@@ -28,7 +28,13 @@ export class PartitionState {
   ) {}
 
   get dispatchable(): boolean {
-    return !this.busy && !this.revoking && !this.pausedFor.has('backoff') && this.buffer.length > 0 && !this.pendingSeek;
+    return (
+      !this.busy &&
+      !this.revoking &&
+      !this.pausedFor.has('backoff') &&
+      this.buffer.length > 0 &&
+      !this.pendingSeek
+    );
   }
 
   /** Takes up to `max` buffered records for a batch. */

@@ -21,14 +21,18 @@ export class RecordValidationError extends Error {
 function flatten(errors: ValidationError[], path = ''): string[] {
   return errors.flatMap((e) => {
     const property = path ? `${path}.${e.property}` : e.property;
-    return [...Object.values(e.constraints ?? {}).map((c) => `${property}: ${c}`), ...flatten(e.children ?? [], property)];
+    return [
+      ...Object.values(e.constraints ?? {}).map((c) => `${property}: ${c}`),
+      ...flatten(e.children ?? [], property),
+    ];
   });
 }
 
 function headerEntries(raw: RawRecord): [string, Buffer][] {
   const entries: [string, Buffer][] = [];
   for (const header of raw.headers ?? []) {
-    for (const [name, value] of Object.entries(header)) entries.push([name, Buffer.isBuffer(value) ? value : Buffer.from(value)]);
+    for (const [name, value] of Object.entries(header))
+      entries.push([name, Buffer.isBuffer(value) ? value : Buffer.from(value)]);
   }
   return entries;
 }
@@ -42,7 +46,12 @@ export class RecordDecoder {
       try {
         return { raw, value: this.deserialize(raw) };
       } catch (err) {
-        return { raw, reason: new DeserializationError(`cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`) };
+        return {
+          raw,
+          reason: new DeserializationError(
+            `cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`,
+          ),
+        };
       }
     });
     if (this.options.validate) {
@@ -82,7 +91,9 @@ export class RecordDecoder {
 
   private async validated(value: unknown): Promise<object> {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new RecordValidationError(`value must be a JSON object, got ${value === null ? 'null' : typeof value}`);
+      throw new RecordValidationError(
+        `value must be a JSON object, got ${value === null ? 'null' : typeof value}`,
+      );
     }
     const instance = plainToInstance(this.options.validate! as new () => object, value as object);
     const errors = await validate(instance);
@@ -97,7 +108,12 @@ function toRecord(raw: RawRecord, value: unknown): KafkaRecord {
     topic: raw.topic,
     partition: raw.partition,
     offset: raw.offset,
-    key: raw.key === undefined || raw.key === null ? null : Buffer.isBuffer(raw.key) ? raw.key : Buffer.from(String(raw.key)),
+    key:
+      raw.key === undefined || raw.key === null
+        ? null
+        : Buffer.isBuffer(raw.key)
+          ? raw.key
+          : Buffer.from(String(raw.key)),
     headers: Object.fromEntries(headerList),
     headerList,
     timestamp: raw.timestamp,

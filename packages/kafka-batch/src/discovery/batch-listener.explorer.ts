@@ -32,7 +32,10 @@ export class BatchListenerExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const wrappers: InstanceWrapper[] = [...this.discoveryService.getProviders(), ...this.discoveryService.getControllers()];
+    const wrappers: InstanceWrapper[] = [
+      ...this.discoveryService.getProviders(),
+      ...this.discoveryService.getControllers(),
+    ];
     for (const wrapper of wrappers) {
       const { instance } = wrapper;
       // Request-scoped providers have no instance to bind a long-running listener to.
@@ -61,6 +64,8 @@ export class BatchListenerExplorer implements OnModuleInit {
       undefined,
       KAFKA_BATCH_CONTEXT,
     ) as ListenerInvoker;
-    this.registry.register(new ListenerContainer(resolved, invoke, commonClientConfig(this.moduleOptions, 'consumer')));
+    this.registry.register(
+      new ListenerContainer(resolved, invoke, commonClientConfig(this.moduleOptions, 'consumer')),
+    );
   }
 }

@@ -12,7 +12,11 @@ enum KafkaBatchParamtype {
 
 /** Resolves @Batch(), @Ack() and @Values() from the arguments the container passes: (payload, ack). */
 export class KafkaBatchParamsFactory implements ParamsFactory {
-  exchangeKeyForValue(type: number, _data: unknown, [payload, ack]: [KafkaBatch | KafkaRecord, unknown]): unknown {
+  exchangeKeyForValue(
+    type: number,
+    _data: unknown,
+    [payload, ack]: [KafkaBatch | KafkaRecord, unknown],
+  ): unknown {
     switch (type as KafkaBatchParamtype) {
       case KafkaBatchParamtype.PAYLOAD:
         return payload;
@@ -30,7 +34,12 @@ function paramDecorator(type: KafkaBatchParamtype) {
   return (...pipes: (Type<PipeTransform> | PipeTransform)[]): ParameterDecorator =>
     (target, key, index) => {
       const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key!) ?? {};
-      Reflect.defineMetadata(ROUTE_ARGS_METADATA, assignMetadata(args, type, index, undefined, ...pipes), target.constructor, key!);
+      Reflect.defineMetadata(
+        ROUTE_ARGS_METADATA,
+        assignMetadata(args, type, index, undefined, ...pipes),
+        target.constructor,
+        key!,
+      );
     };
 }
 

@@ -146,9 +146,9 @@ export class DeadLetterPublisher {
   }
 
   private async describe(topic: string): Promise<number | undefined> {
-    const [description] = await fromCallback<{ error?: { code: number; message: string }; partitions: unknown[] }[]>((done) =>
-      this.admin!.describeTopics([topic], { timeout: 10_000 }, done),
-    );
+    const [description] = await fromCallback<
+      { error?: { code: number; message: string }; partitions: unknown[] }[]
+    >((done) => this.admin!.describeTopics([topic], { timeout: 10_000 }, done));
     if (description.error?.code === CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART) return undefined;
     if (description.error) throw new Error(`cannot describe topic ${topic}: ${description.error.message}`);
     return description.partitions.length;

@@ -5,7 +5,8 @@ export type AckMode = 'manual' | 'batch' | 'record';
 export type AutoOffsetReset = 'earliest' | 'latest' | 'error';
 
 /** How record values are decoded: JSON (default), UTF-8 text, raw bytes, or a function. */
-export type ValueDeserializer = 'json' | 'string' | 'raw' | ((value: Buffer | null, record: RawRecord) => unknown);
+export type ValueDeserializer =
+  'json' | 'string' | 'raw' | ((value: Buffer | null, record: RawRecord) => unknown);
 
 export type LibrdkafkaConfig = Record<string, string | number | boolean>;
 
@@ -65,8 +66,9 @@ export interface BatchListenerOptions {
 }
 
 /** Options after defaults are applied and validated: what a container runs with. */
-export interface ResolvedListenerOptions
-  extends Required<Omit<BatchListenerOptions, 'topics' | 'topicPattern' | 'validate' | 'retry' | 'deadLetter'>> {
+export interface ResolvedListenerOptions extends Required<
+  Omit<BatchListenerOptions, 'topics' | 'topicPattern' | 'validate' | 'retry' | 'deadLetter'>
+> {
   topics: string[];
   topicPattern: RegExp | undefined;
   validate: (new (...args: never[]) => object) | undefined;

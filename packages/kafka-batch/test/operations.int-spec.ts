@@ -1,0 +1,124 @@
+import type { KafkaRecord } from '@org/kafka-batch';
+import { KafkaAdmin, produceRecords, uniqueName, waitForLagZero } from '@org/testing';
+import { eventually, ListenerApp, sleep, startListenerApp } from './listener-app';
+
+describe('flow control and operations (real broker)', () => {
+  const admin = new KafkaAdmin();
+  let listener: ListenerApp | undefined;
+
+  afterEach(async () => {
+    await listener?.close();
+    listener = undefined;
+  });
+  afterAll(() => admin.close());
+
+  it('fails the application start with a message naming the listener, the option and the allowed values', async () => {
+    await expect(
+      startListenerApp({ topics: ['t'], groupId: 'g', maxPollRecords: 0 }, () => undefined),
+    ).rejects.toThrow(
+      '@BatchListener "test-listener": option "maxPollRecords" must be an integer in 1..100000 (got 0)',
+    );
+    await expect(startListenerApp({ topics: ['t'] }, () => undefined)).rejects.toThrow(
+      'option "groupId" must be a non-empty string (the consumer group id) (got undefined)',
+    );
+  });
+
+  it('keeps the in-flight records within the budget by pausing partitions, and drains everything', async () => {
+    const topic = uniqueName('budget');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 4);
+    await produceRecords(
+      topic,
+      Array.from({ length: 4_000 }, (_, i) => ({ key: `k${i}`, value: { i } })),
+    );
+    let maxInFlight = 0;
+    let pausedSeen = false;
+    listener = await startListenerApp(
+      { topics: [topic], groupId, maxPollRecords: 50, maxInFlightRecords: 200, fetchMinBytes: 1 },
+      async () => {
+        const container = listener!.registry.get('test-listener');
+        maxInFlight = Math.max(maxInFlight, container.inFlightRecords);
+        pausedSeen ||= container.pausedPartitions().some((p) => p.reasons.includes('backpressure'));
+        await sleep(5);
+      },
+    );
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
+    expect(pausedSeen).toBe(true);
+    // One consume() call may land after the budget filled: at most maxPollRecords over it.
+    expect(maxInFlight).toBeLessThanOrEqual(200 + 50);
+    expect(listener.registry.get('test-listener').pausedPartitions()).toEqual([]);
+  });
+
+  it('seeks a partition to a timestamp from a service and replays from there', async () => {
+    const topic = uniqueName('seek');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 1);
+    const t0 = Date.now() - 100_000;
+    await produceRecords(
+      topic,
+      Array.from({ length: 100 }, (_, i) => ({ value: { i }, timestamp: t0 + i * 1_000 })),
+    );
+    const offsets: number[] = [];
+    listener = await startListenerApp({ topics: [topic], groupId }, (batch) => {
+      batch.records.forEach((r: KafkaRecord) => offsets.push(r.offset));
+    });
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
+    expect(offsets).toHaveLength(100);
+
+    listener.registry.seek('test-listener', topic, 0, { timestamp: t0 + 60_500 });
+    await eventually(() => offsets.length >= 139, 'the replay from offset 61');
+    expect(offsets.slice(100)).toEqual([...Array(39).keys()].map((i) => 61 + i));
+
+    listener.registry.seek('test-listener', topic, 0, 'beginning');
+    await eventually(() => offsets.length >= 239, 'the replay from the beginning');
+    expect(offsets[139]).toBe(0);
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
+  });
+
+  it('holds the partition (no commit past the record) while the dead-letter topic cannot be written', async () => {
+    const topic = uniqueName('dlt_down');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 1);
+    await produceRecords(topic, [{ value: { i: 0 } }, { value: 'not json' }, { value: { i: 2 } }]);
+    const handled: number[] = [];
+    listener = await startListenerApp(
+      // An illegal topic name: creating or writing it always fails.
+      { topics: [topic], groupId, deadLetter: { topic: () => 'illegal topic name!' } },
+      (batch) => batch.values.forEach((v: { i: number }) => handled.push(v.i)),
+    );
+    await sleep(3_000);
+    expect(handled).toEqual([]);
+    expect((await admin.lag(groupId, topic)).total).toBe(3);
+  });
+
+  it('on shutdown mid-batch lets the batch finish, commits it, and loses nothing', async () => {
+    const topic = uniqueName('shutdown');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 2);
+    await produceRecords(
+      topic,
+      Array.from({ length: 2_000 }, (_, i) => ({ key: `k${i}`, value: { i } })),
+    );
+    const done = new Set<number>();
+    let inBatch = false;
+    const handler = async (batch: { values: ReadonlyArray<{ i: number }> }) => {
+      inBatch = true;
+      await sleep(200);
+      batch.values.forEach((v) => done.add(v.i));
+      inBatch = false;
+    };
+    listener = await startListenerApp({ topics: [topic], groupId, maxPollRecords: 100 }, handler);
+    await eventually(() => inBatch && done.size > 0, 'a batch in flight');
+    await listener.close();
+    listener = undefined;
+    expect(inBatch).toBe(false);
+    const committed = await admin.committedOffsets(groupId, topic);
+    const committedTotal = [...committed.values()].reduce((a, b) => a + b, 0);
+    // Everything handled was committed at shutdown (single producer: offsets per partition are dense).
+    expect(committedTotal).toBe(done.size);
+
+    listener = await startListenerApp({ topics: [topic], groupId, maxPollRecords: 100 }, handler);
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
+    expect(done.size).toBe(2_000);
+  });
+});
