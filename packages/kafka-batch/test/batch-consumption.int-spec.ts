@@ -1,4 +1,5 @@
-import { KafkaAdmin, produceRecords, uniqueName, waitForLagZero } from '@org/testing';
+import { KafkaAdmin, produceRecords, readTopic, uniqueName, waitForLagZero } from '@org/testing';
+import { DLT_HEADERS, KafkaRecord } from '@org/kafka-batch';
 import { ListenerApp, sleep, startListenerApp } from './listener-app';
 
 describe('@BatchListener consumption (real broker)', () => {
@@ -74,5 +75,28 @@ describe('@BatchListener consumption (real broker)', () => {
     expect(maxConcurrent).toBeLessThanOrEqual(3);
     const end = await admin.endOffsets(topic);
     for (const [partition, endOffset] of end) expect(lastOffset.get(partition)).toBe(endOffset - 1);
+  });
+
+  it("in ackMode 'record' hands over one record at a time, retrying and dead-lettering only the failing one", async () => {
+    const topic = uniqueName('record_mode');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 1);
+    await produceRecords(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: { i } })),
+    );
+    const calls: number[] = [];
+    listener = await startListenerApp(
+      { topics: [topic], groupId, ackMode: 'record', retry: { attempts: 2, initialDelayMs: 10 } },
+      (record: KafkaRecord<{ i: number }>) => {
+        calls.push(record.value.i);
+        if (record.value.i === 4) throw new Error('bad reading');
+      },
+    );
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
+    expect(calls).toEqual([0, 1, 2, 3, 4, 4, 5, 6, 7, 8, 9]);
+    const [dead] = await readTopic(`${topic}.DLT`, 1, 1);
+    expect(dead.key).toBe('k4');
+    expect(dead.headers[DLT_HEADERS.attempts]).toBe('2');
   });
 });

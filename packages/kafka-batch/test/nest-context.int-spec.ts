@@ -61,7 +61,7 @@ describe('handlers run through Nest context machinery (real broker)', () => {
   const admin = new KafkaAdmin();
   afterAll(() => admin.close());
 
-  it('applies guards, interceptors, pipes and parameter decorators; a denying guard is a failure', async () => {
+  it('applies guards, interceptors, pipes and parameter decorators (module from forRootAsync); a denying guard is a failure', async () => {
     const topic = uniqueName('nest_ctx');
     const groupId = uniqueName('g');
     await admin.createTopic(topic, 1);
@@ -93,7 +93,14 @@ describe('handlers run through Nest context machinery (real broker)', () => {
       }
     }
 
-    @Module({ imports: [KafkaBatchModule.forRoot({ brokers: kafkaBootstrap() })], providers: [Listener] })
+    @Module({
+      imports: [
+        KafkaBatchModule.forRootAsync({
+          useFactory: async () => ({ brokers: kafkaBootstrap(), clientId: 'async' }),
+        }),
+      ],
+      providers: [Listener],
+    })
     class AppModule {}
 
     const app = await NestFactory.createApplicationContext(AppModule, { logger: false });

@@ -1,0 +1,235 @@
+// Benchmark for issue 3: a no-op @BatchListener against a bare librdkafka consume loop on the same
+// records, in the same run, and the consumer's peak RSS while draining a large backlog.
+//
+//   pnpm bench:listener                       # 1,000,000 records, 5,000,000 for the RSS run
+//   RECORDS=200000 BACKLOG=0 pnpm bench:listener
+//
+// Each figure is reported as a ratio against the bare loop measured in the same run.
+import 'reflect-metadata';
+import { KafkaConsumer, Message } from '@confluentinc/kafka-javascript';
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BatchListener, KafkaBatch, KafkaBatchModule } from '@org/kafka-batch';
+import { fromCallback, KafkaAdmin, kafkaBootstrap, produceRecords, uniqueName } from '@org/testing';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+const PARTITIONS = 12;
+const FETCH = { 'fetch.min.bytes': 1024 * 1024, 'fetch.wait.max.ms': 500 };
+
+export async function prepareTopic(records: number): Promise<string> {
+  const admin = new KafkaAdmin();
+  const topic = uniqueName('bench');
+  await admin.createTopic(topic, PARTITIONS);
+  admin.close();
+  const chunk = 250_000;
+  for (let sent = 0; sent < records; sent += chunk) {
+    const n = Math.min(chunk, records - sent);
+    // A small telemetry-like record (~90 bytes).
+    await produceRecords(
+      topic,
+      Array.from({ length: n }, (_, i) => ({
+        key: `device-${(sent + i) % 500_000}`,
+        value: `{"deviceId":"device-${(sent + i) % 500_000}","ts":${1_700_000_000_000 + sent + i},"t":21.5,"h":40}`,
+      })),
+    );
+  }
+  return topic;
+}
+
+/** The client's ceiling: consume(500) in a loop, no decoding, no commits. */
+export async function bareLoop(topic: string, records: number): Promise<number> {
+  const consumer = new KafkaConsumer(
+    {
+      'bootstrap.servers': kafkaBootstrap(),
+      'group.id': uniqueName('bare'),
+      'enable.auto.commit': false,
+      ...FETCH,
+    },
+    { 'auto.offset.reset': 'earliest' },
+  );
+  await fromCallback((done) => consumer.connect({}, done));
+  consumer.setDefaultConsumeTimeout(200);
+  (
+    consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void }
+  ).setDefaultIsTimeoutOnlyForFirstMessage(true);
+  consumer.subscribe([topic]);
+  const started = performance.now();
+  let seen = 0;
+  while (seen < records) {
+    const batch = await fromCallback<Message[]>((done) => consumer.consume(500, done));
+    seen += batch.length;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await fromCallback((done) => consumer.disconnect(done));
+  return records / seconds;
+}
+
+/** A no-op @BatchListener (ackMode batch: commits included) until it has seen every record. */
+export async function noOpListener(
+  topic: string,
+  records: number,
+  deserializer: 'raw' | 'json',
+): Promise<number> {
+  let seen = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+
+  @Injectable()
+  class NoOpListener {
+    @BatchListener({
+      topics: [topic],
+      groupId: uniqueName('noop'),
+      maxPollRecords: 500,
+      deserializer,
+      ackMode: 'batch',
+    })
+    onBatch(batch: KafkaBatch): void {
+      seen += batch.size;
+      if (seen >= records) resolveDone();
+    }
+  }
+  @Module({ imports: [KafkaBatchModule.forRoot({ brokers: kafkaBootstrap() })], providers: [NoOpListener] })
+  class BenchModule {}
+
+  const started = performance.now();
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+  await app.init();
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  await app.close();
+  return records / seconds;
+}
+
+/** Drains the topic in a child process (no-op listener) and samples its RSS every 100 ms. */
+export async function drainRss(
+  topic: string,
+  records: number,
+  nodeOptions = '',
+): Promise<{ peakMb: number; startMb: number; seconds: number }> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', __filename, 'drain', topic, String(records)],
+    {
+      env: {
+        ...process.env,
+        TS_NODE_PROJECT: join(__dirname, '../tsconfig.json'),
+        NODE_OPTIONS: nodeOptions,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let peakMb = 0;
+  let startMb = 0;
+  let seconds = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      const rss = /^rss (\d+)/.exec(line);
+      if (rss) {
+        const mb = Number(rss[1]) / 1024 / 1024;
+        startMb ||= mb;
+        peakMb = Math.max(peakMb, mb);
+      }
+      const end = /^done ([\d.]+)/.exec(line);
+      if (end) seconds = Number(end[1]);
+    }
+  });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return { peakMb, startMb, seconds };
+}
+
+async function drainChild(topic: string, records: number): Promise<void> {
+  const sampler = setInterval(() => process.stdout.write(`rss ${process.memoryUsage.rss()}\n`), 100);
+  const rate = await noOpListener(topic, records, 'json');
+  clearInterval(sampler);
+  process.stdout.write(`done ${(records / rate).toFixed(1)}\n`);
+  process.exit(0);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const records = Number(process.env.RECORDS ?? 1_000_000);
+  const backlog = Number(process.env.BACKLOG ?? 5_000_000);
+  const rounds = Number(process.env.ROUNDS ?? 3);
+  console.log(`producing ${fmt(records)} records to ${PARTITIONS} partitions…`);
+  const topic = await prepareTopic(records);
+
+  const bare: number[] = [];
+  const raw: number[] = [];
+  const json: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    bare.push(await bareLoop(topic, records));
+    raw.push(await noOpListener(topic, records, 'raw'));
+    json.push(await noOpListener(topic, records, 'json'));
+    console.log(
+      `round ${round}: bare ${fmt(bare.at(-1)!)}/s, listener(raw) ${fmt(raw.at(-1)!)}/s, listener(json) ${fmt(json.at(-1)!)}/s`,
+    );
+  }
+  const rows = [
+    `| consumer | records/s (median of ${rounds}) | ratio to bare loop |`,
+    '|---|---:|---:|',
+    `| bare librdkafka consume(500) loop, no decoding, no commits | ${fmt(median(bare))} | 1.00 |`,
+    `| no-op @BatchListener, raw values, batch commits | ${fmt(median(raw))} | ${(median(raw) / median(bare)).toFixed(2)} |`,
+    `| no-op @BatchListener, JSON values, batch commits | ${fmt(median(json))} | ${(median(json) / median(bare)).toFixed(2)} |`,
+  ];
+  let rss = '';
+  if (backlog > 0) {
+    console.log(`producing a backlog of ${fmt(backlog)} records…`);
+    const backlogTopic = await prepareTopic(backlog);
+    // The same drain on the smaller topic shows whether memory grows with the backlog.
+    const runs = [
+      {
+        label: `${fmt(records)}-record backlog, default heap`,
+        records,
+        result: await drainRss(topic, records),
+      },
+      {
+        label: `${fmt(backlog)}-record backlog, default heap`,
+        records: backlog,
+        result: await drainRss(backlogTopic, backlog),
+      },
+      {
+        label: `${fmt(backlog)}-record backlog, \`--max-old-space-size=96\``,
+        records: backlog,
+        result: await drainRss(backlogTopic, backlog, '--max-old-space-size=96'),
+      },
+    ];
+    rss = [
+      '',
+      'Draining a backlog with a no-op listener (JSON values, default in-flight budget of 2,000 records), RSS sampled every 100 ms:',
+      '',
+      '| run | RSS at start | peak RSS | records/s |',
+      '|---|---:|---:|---:|',
+      ...runs.map(
+        ({ label, records: drained, result }) =>
+          `| ${label} | ${result.startMb.toFixed(0)} MB | ${result.peakMb.toFixed(0)} MB | ${fmt(drained / result.seconds)} |`,
+      ),
+    ].join('\n');
+  }
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const report = [
+    `# Listener overhead — ${new Date().toISOString()}`,
+    '',
+    `Machine: ${machine}. ${fmt(records)} records of ~90 bytes on ${PARTITIONS} partitions, one broker on loopback.`,
+    '',
+    ...rows,
+    rss,
+    '',
+  ].join('\n');
+  const dir = join(__dirname, 'results', new Date().toISOString().slice(0, 10));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'listener-throughput.md'), report);
+  console.log(`\n${report}\nwritten to ${join(dir, 'listener-throughput.md')}`);
+}
+
+if (require.main === module) {
+  const [mode, topic, records] = process.argv.slice(2);
+  (mode === 'drain' ? drainChild(topic, Number(records)) : main()).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
