@@ -1,4 +1,5 @@
 export * from './callback';
+export * from './broker-log';
 export * from './env';
 export * from './kafka-admin';
 export * from './names';

@@ -15,3 +15,4 @@ export type * from './interfaces/raw-record.interface';
 export { KAFKA_BATCH_CONTEXT } from './kafka-batch.constants';
 export { KafkaBatchModule } from './kafka-batch.module';
 export { KAFKA_BATCH_MODULE_OPTIONS } from './kafka-batch.module-definition';
+export type * from './membership/rebalance-listener.interface';

@@ -46,11 +46,38 @@ describe('resolveListenerOptions', () => {
     ],
     [{ retry: { attempts: 0 } }, 'option "retry.attempts" must be an integer in 1..1000 (got 0)'],
     [{ topicPattern: /^t/ }, 'options "topics" and "topicPattern" exclude each other'],
+    [
+      { assignor: 'sticky' },
+      `option "assignor" must be one of 'cooperative-sticky', 'range', 'roundrobin' (got "sticky")`,
+    ],
+    [{ groupProtocol: 'next' }, `option "groupProtocol" must be one of 'classic', 'consumer' (got "next")`],
+    [
+      { groupProtocol: 'consumer', sessionTimeoutMs: 10_000 },
+      `option "sessionTimeoutMs" is not allowed with groupProtocol 'consumer': the broker sets it`,
+    ],
+    [
+      { groupProtocol: 'consumer', assignor: 'range' },
+      `option "assignor" is not allowed with groupProtocol 'consumer'`,
+    ],
+    [
+      { groupProtocol: 'consumer', rdkafka: { 'heartbeat.interval.ms': 100 } },
+      `rdkafka property "heartbeat.interval.ms" is not allowed with groupProtocol 'consumer'`,
+    ],
   ])('rejects %j naming the listener, the option and the allowed values', (bad, message) => {
     const attempt = () => resolveListenerOptions('Readings.onBatch', { ...valid, ...bad } as never);
     expect(attempt).toThrow(KafkaBatchConfigError);
     expect(attempt).toThrow(`@BatchListener "Readings.onBatch": `);
     expect(attempt).toThrow(message);
+  });
+
+  it('defaults to cooperative-sticky under the classic protocol and accepts the consumer protocol alone', () => {
+    expect(resolveListenerOptions('L', valid)).toMatchObject({
+      assignor: 'cooperative-sticky',
+      groupProtocol: 'classic',
+    });
+    expect(resolveListenerOptions('L', { ...valid, groupProtocol: 'consumer' }).groupProtocol).toBe(
+      'consumer',
+    );
   });
 
   it('accepts a topic pattern instead of topics, and a custom deserializer', () => {

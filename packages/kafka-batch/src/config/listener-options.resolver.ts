@@ -7,6 +7,7 @@ import type {
   RetryOptions,
 } from '../interfaces/batch-listener-options.interface';
 import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';
+import { resolveGroupInstanceId } from '../membership/group-instance-id';
 import { ListenerOptionsSchema } from './listener-options.schema';
 
 export class KafkaBatchConfigError extends Error {
@@ -56,6 +57,11 @@ export function resolveListenerOptions(
     maxInFlightBytes: merged.maxInFlightBytes ?? 64 * 1024 * 1024,
     shutdownTimeoutMs: merged.shutdownTimeoutMs ?? 30_000,
     autoStartup: merged.autoStartup ?? true,
+    groupInstanceId: resolveGroupInstanceId(merged.groupInstanceId, listenerId),
+    assignor: merged.assignor ?? 'cooperative-sticky',
+    groupProtocol: merged.groupProtocol ?? 'classic',
+    rebalanceListener: merged.rebalanceListener,
+    rebalanceListenerTimeoutMs: merged.rebalanceListenerTimeoutMs ?? 10_000,
     rdkafka: { ...module.defaults?.rdkafka, ...own.rdkafka },
   };
 
@@ -65,16 +71,38 @@ export function resolveListenerOptions(
     const message = Object.values(error.constraints ?? {})[0];
     return `option "${error.property}" ${message} (got ${describe(error.value)})`;
   });
-  problems.push(...crossFieldProblems(resolved));
+  problems.push(...crossFieldProblems(resolved), ...consumerProtocolProblems(merged));
   if (problems.length > 0) {
     throw new KafkaBatchConfigError(`@BatchListener "${listenerId}": ${problems.join('; ')}`);
   }
   return resolved;
 }
 
+/** KIP-848 moves assignment and session timing to the broker: setting them is a mistake to report. */
+function consumerProtocolProblems(merged: BatchListenerOptions): string[] {
+  if (merged.groupProtocol !== 'consumer') return [];
+  const forbidden: [keyof BatchListenerOptions, string][] = [
+    [
+      'assignor',
+      'the broker assigns partitions (set group.remote.assignor through rdkafka to choose its assignor)',
+    ],
+    ['sessionTimeoutMs', 'the broker sets it (group.consumer.session.timeout.ms)'],
+    ['heartbeatIntervalMs', 'the broker sets it (group.consumer.heartbeat.interval.ms)'],
+  ];
+  const rdkafka = merged.rdkafka ?? {};
+  return [
+    ...forbidden
+      .filter(([option]) => merged[option] !== undefined)
+      .map(([option, why]) => `option "${option}" is not allowed with groupProtocol 'consumer': ${why}`),
+    ...['partition.assignment.strategy', 'session.timeout.ms', 'heartbeat.interval.ms']
+      .filter((property) => property in rdkafka)
+      .map((property) => `rdkafka property "${property}" is not allowed with groupProtocol 'consumer'`),
+  ];
+}
+
 function crossFieldProblems(o: ResolvedListenerOptions): string[] {
   const problems: string[] = [];
-  if (o.heartbeatIntervalMs > o.sessionTimeoutMs / 3) {
+  if (o.groupProtocol === 'classic' && o.heartbeatIntervalMs > o.sessionTimeoutMs / 3) {
     problems.push(
       `option "heartbeatIntervalMs" must be at most a third of sessionTimeoutMs (${Math.floor(o.sessionTimeoutMs / 3)}) (got ${o.heartbeatIntervalMs})`,
     );

@@ -60,4 +60,19 @@ export class ListenerOptionsSchema {
 
   @IsBoolean({ message: 'must be true or false' })
   autoStartup!: boolean;
+
+  @IsIn(['cooperative-sticky', 'range', 'roundrobin'], {
+    message: "must be one of 'cooperative-sticky', 'range', 'roundrobin'",
+  })
+  assignor!: string;
+
+  @IsIn(['classic', 'consumer'], { message: "must be one of 'classic', 'consumer'" })
+  groupProtocol!: string;
+
+  @IsOptional()
+  @IsString({ message: "must be a string, 'auto' or false" })
+  @IsNotEmpty({ message: "must be a string, 'auto' or false" })
+  groupInstanceId?: string;
+
+  @Range(1, 600_000) rebalanceListenerTimeoutMs!: number;
 }

@@ -13,6 +13,9 @@ import type {
   ResolvedListenerOptions,
 } from '../interfaces/batch-listener-options.interface';
 import type { RawRecord } from '../interfaces/raw-record.interface';
+import { membershipConfig } from '../membership/membership.config';
+import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
+import { RebalanceNotifier } from '../membership/rebalance.notifier';
 import { BatchProcessor, ListenerInvoker, Redelivery } from './batch.processor';
 import { InFlightBudget } from './in-flight.budget';
 import { OffsetCommitter } from './offset.committer';
@@ -40,10 +43,10 @@ export class ListenerContainer {
   private readonly processor: BatchProcessor;
   private readonly deadLetters: DeadLetterPublisher | undefined;
   private readonly sleepers = new Set<() => void>();
+  private readonly rebalance: RebalanceNotifier;
   private consumeCall = 0;
   private dispatchCursor = 0;
   private pollLoop: Promise<void> | undefined;
-  private revocations = new Set<Promise<void>>();
   private lifecycle: ContainerState = 'created';
   private fatalError: Error | undefined;
   lastPollAt = 0;
@@ -52,14 +55,22 @@ export class ListenerContainer {
     readonly options: ResolvedListenerOptions,
     invoke: ListenerInvoker,
     clientConfig: LibrdkafkaConfig,
+    rebalanceListener?: KafkaRebalanceListener,
   ) {
     this.logger = new Logger(`BatchListener ${options.id}`);
+    this.rebalance = new RebalanceNotifier(
+      rebalanceListener,
+      options.rebalanceListenerTimeoutMs,
+      this.logger,
+    );
     this.budget = new InFlightBudget(options.maxInFlightRecords, options.maxInFlightBytes);
     this.consumer = new KafkaConsumer(this.consumerConfig(clientConfig), {
       'auto.offset.reset': options.autoOffsetReset,
     }) as RdKafkaConsumer;
     this.consumer.on('event.error', (err) => this.onClientError(err));
+    this.consumer.on('event.log', (log: ClientLog) => this.onClientLog(log));
     this.committer = new OffsetCommitter(this.consumer, () => this.partitions.values(), this.logger);
+    this.consumer.on('offset.commit', (err, offsets) => this.committer.onCommitAnswer(err, offsets));
     this.deadLetters = options.deadLetter.enabled
       ? new DeadLetterPublisher(
           { ...clientConfig, 'client.id': `${clientConfig['client.id']}-dlt` },
@@ -163,10 +174,11 @@ export class ListenerContainer {
       'enable.partition.eof': false,
       'fetch.min.bytes': o.fetchMinBytes,
       'fetch.wait.max.ms': o.fetchMaxWaitMs,
-      'session.timeout.ms': o.sessionTimeoutMs,
-      'heartbeat.interval.ms': o.heartbeatIntervalMs,
-      'max.poll.interval.ms': o.maxPollIntervalMs,
-      'partition.assignment.strategy': 'cooperative-sticky',
+      ...membershipConfig(o),
+      // librdkafka's warnings and errors reach the application log; the fatal reason comes this way.
+      event_cb: true,
+      log_level: 4,
+      offset_commit_cb: true,
       // librdkafka's prefetch queue is memory outside the in-flight budget: size it with the budget.
       'queued.max.messages.kbytes': queuedKbytes,
       'fetch.max.bytes': Math.min(52_428_800, queuedKbytes * 1024),
@@ -236,6 +248,7 @@ export class ListenerContainer {
       }
       const run = this.run(states, raws);
       this.active.add(run);
+      for (const state of states.values()) state.inFlight = run;
       run.finally(() => this.active.delete(run));
     }
   }
@@ -264,6 +277,7 @@ export class ListenerContainer {
     );
     for (const state of states.values()) {
       state.busy = false;
+      state.inFlight = undefined;
       const redelivery = redeliveries.get(state);
       if (redelivery && !state.revoking) this.redeliver(state, redelivery);
       if (state.pendingSeek !== undefined && !state.revoking) this.applySeek(state);
@@ -361,10 +375,14 @@ export class ListenerContainer {
         if (cooperative) this.consumer.incrementalAssign(assignment);
         else this.consumer.assign(assignment);
         this.logger.log(`assigned ${describeAssignment(assignment)}`);
+        void this.rebalance.notify(
+          'onPartitionsAssigned',
+          assignment.map(({ topic, partition }) => ({ topic, partition })),
+        );
       } else if (err.code === CODES.ERRORS.ERR__REVOKE_PARTITIONS) {
-        const revocation = this.revoke(assignment, cooperative);
-        this.revocations.add(revocation);
-        revocation.finally(() => this.revocations.delete(revocation));
+        this.revoke(assignment, cooperative).catch((e: Error) =>
+          this.logger.error(`revoke failed: ${e.stack}`),
+        );
       } else {
         this.logger.error(`rebalance error: ${err.message}`);
         this.consumer.assign([]);
@@ -374,12 +392,16 @@ export class ListenerContainer {
     }
   }
 
-  /** Stops dispatching the partitions, waits for their batches (bounded), commits, then lets go. */
+  /**
+   * Stops dispatching the partitions, waits for their batches (bounded), commits and waits for the
+   * confirmation, then lets them go. Partitions that stay keep being processed meanwhile.
+   */
   private async revoke(assignment: Assignment[], cooperative: boolean): Promise<void> {
     const lost = this.consumer.assignmentLost();
     const states = assignment
       .map(({ topic, partition }) => this.partitions.get(partitionKey(topic, partition)))
       .filter((s): s is PartitionState => s !== undefined);
+    const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
     for (const state of states) {
       state.revoking = true;
       clearTimeout(state.backoffTimer);
@@ -387,11 +409,25 @@ export class ListenerContainer {
       this.budget.release(dropped.records, dropped.bytes);
     }
     this.wakeSleepers();
-    if (!lost) {
-      await this.settle([...this.active], this.options.shutdownTimeoutMs);
+    if (lost) {
+      await this.rebalance.notify('onPartitionsLost', partitions);
+    } else {
+      await this.settle(
+        states.flatMap((s) => (s.inFlight ? [s.inFlight] : [])),
+        this.options.shutdownTimeoutMs,
+      );
+      await this.rebalance.notify('onPartitionsRevokedBeforeCommit', partitions);
       await this.committer
         .flush()
         .catch((e: Error) => this.logger.warn(`commit on revoke failed: ${e.message}`));
+      await this.rebalance.notify(
+        'onPartitionsRevoked',
+        states.map(({ topic, partition, tracker }) => ({
+          topic,
+          partition,
+          offset: tracker.confirmedOffset,
+        })),
+      );
     }
     for (const state of states) this.partitions.delete(partitionKey(state.topic, state.partition));
     try {
@@ -404,16 +440,33 @@ export class ListenerContainer {
   }
 
   private onClientError(err: LibrdKafkaError): void {
-    const fatal = err.code === CODES.ERRORS.ERR__FATAL || (err as { isFatal?: boolean }).isFatal === true;
-    if (!fatal) {
-      this.logger.warn(`client error: ${err.message}`);
+    if (err.code === CODES.ERRORS.ERR__FATAL || (err as { isFatal?: boolean }).isFatal === true)
+      this.fail(err.message);
+    else this.logger.warn(`client error: ${err.message}`);
+  }
+
+  private onClientLog({ severity, fac, message }: ClientLog): void {
+    if (fac === 'FATAL') return this.fail(message.replace(/^\[thrd:[^\]]*\]: /, ''));
+    if (severity <= 3) this.logger.error(`librdkafka ${fac}: ${message}`);
+    else this.logger.warn(`librdkafka ${fac}: ${message}`);
+  }
+
+  /**
+   * A fenced static member or a failed authentication does not heal by retrying: the listener
+   * stops for good and reports why. librdkafka says "Local: Fatal error" on the consume path and
+   * the reason in its FATAL log line, in either order: keep the informative one.
+   */
+  private fail(reason: string): void {
+    if (this.fatalError) {
+      if (this.fatalError.message === 'Local: Fatal error') this.fatalError.message = reason;
       return;
     }
-    this.fatalError = Object.assign(new Error(err.message), { code: err.code });
-    this.logger.error(`fatal client error, stopping this listener: ${err.message}`);
+    this.fatalError = new Error(reason);
+    this.logger.error(`fatal client error, this listener stops: ${reason}`);
     if (this.lifecycle === 'running') {
       this.lifecycle = 'failed';
       this.wakeSleepers();
+      void this.stop();
     }
   }
 
@@ -448,6 +501,12 @@ export class ListenerContainer {
   private wakeSleepers(): void {
     for (const wake of [...this.sleepers]) wake();
   }
+}
+
+interface ClientLog {
+  severity: number;
+  fac: string;
+  message: string;
 }
 
 function describeAssignment(assignment: Assignment[]): string {

@@ -1,19 +1,29 @@
 import type { TopicPartitionOffset } from '@confluentinc/kafka-javascript';
 import { Logger } from '@nestjs/common';
-import { fromCallback, RdKafkaConsumer } from '../client/rdkafka.types';
+import type { RdKafkaConsumer } from '../client/rdkafka.types';
 import type { PartitionState } from './partition.state';
 
 const RETRY_FAILED_COMMIT_MS = 1_000;
+/** librdkafka answers every commit, if only with an error at close; this bounds a lost answer. */
+const COMMIT_ANSWER_TIMEOUT_MS = 30_000;
+
+type AnsweredOffset = TopicPartitionOffset & { error?: unknown };
+interface CommitAnswer {
+  error: Error | undefined;
+  offsets: AnsweredOffset[];
+}
 
 /**
- * Commits each partition's safe offset asynchronously (commitCb runs on librdkafka's thread, never
- * blocking the event loop). One commit is in flight at a time; requests made meanwhile coalesce
- * into the next one, so offsets only ever move forward.
+ * Commits each partition's safe offset asynchronously and learns the broker's answer from
+ * librdkafka's offset-commit callback: the client's commitCb only reports that the request was
+ * queued, not that the broker accepted it. One commit is in flight at a time; requests made
+ * meanwhile coalesce into the next one, so offsets only ever move forward.
  */
 export class OffsetCommitter {
   private inFlight: Promise<void> | undefined;
   private again = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly answers: ((answer: CommitAnswer) => void)[] = [];
 
   constructor(
     private readonly consumer: RdKafkaConsumer,
@@ -22,6 +32,11 @@ export class OffsetCommitter {
     private readonly onCommitted: (offsets: TopicPartitionOffset[], durationMs: number) => void = () =>
       undefined,
   ) {}
+
+  /** The consumer's 'offset.commit' event (config `offset_commit_cb: true`), in request order. */
+  onCommitAnswer(error: { message: string } | null | undefined, offsets: AnsweredOffset[] | undefined): void {
+    this.answers.shift()?.({ error: error ? new Error(error.message) : undefined, offsets: offsets ?? [] });
+  }
 
   /** Commit soon; failures are logged and retried. */
   request(): void {
@@ -46,7 +61,7 @@ export class OffsetCommitter {
       });
   }
 
-  /** Commits everything safe now and resolves once the broker confirmed it (revoke, shutdown). */
+  /** Commits everything safe now and resolves once the broker accepted it (revoke, shutdown). */
   async flush(): Promise<void> {
     while (this.inFlight) await this.inFlight;
     await this.commitOnce();
@@ -72,13 +87,34 @@ export class OffsetCommitter {
       offset,
     }));
     const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const answered = new Promise<CommitAnswer>((resolve) => {
+      this.answers.push(resolve);
+      timer = setTimeout(() => {
+        this.answers.splice(this.answers.indexOf(resolve), 1);
+        resolve({
+          error: new Error(`no answer to the commit within ${COMMIT_ANSWER_TIMEOUT_MS} ms`),
+          offsets: [],
+        });
+      }, COMMIT_ANSWER_TIMEOUT_MS);
+    }).finally(() => clearTimeout(timer));
     try {
-      await fromCallback((done) => this.consumer.commitCb(offsets, done));
+      this.consumer.commit(offsets);
     } catch (err) {
+      this.answers.pop();
+      clearTimeout(timer);
       sent.forEach(({ state, offset }) => state.tracker.commitFailed(offset));
       throw err;
     }
-    sent.forEach(({ state, offset }) => state.tracker.commitConfirmed(offset));
+    const answer = await answered;
+    const rejected = new Set(answer.offsets.filter((o) => o.error).map((o) => `${o.topic}[${o.partition}]`));
+    for (const { state, offset } of sent) {
+      if (answer.error || rejected.has(`${state.topic}[${state.partition}]`))
+        state.tracker.commitFailed(offset);
+      else state.tracker.commitConfirmed(offset);
+    }
+    if (answer.error) throw answer.error;
+    if (rejected.size > 0) throw new Error(`the broker rejected the commit for ${[...rejected].join(', ')}`);
     this.onCommitted(offsets, performance.now() - started);
   }
 }

@@ -19,6 +19,8 @@ export class PartitionState {
    */
   acceptFromConsumeCall = 0;
   backoffTimer: NodeJS.Timeout | undefined;
+  /** The batch this partition is in, while it runs. */
+  inFlight: Promise<void> | undefined;
   /** A seek requested while the partition was busy, applied when its batch ends. */
   pendingSeek: SeekTarget | undefined;
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { commonClientConfig } from '../client/client-config.factory';
@@ -10,6 +10,7 @@ import { KafkaListenerRegistry } from '../container/listener-container.registry'
 import { ListenerContainer } from '../container/listener.container';
 import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';
 import { KAFKA_BATCH_CONTEXT } from '../kafka-batch.constants';
+import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
 import { KAFKA_BATCH_MODULE_OPTIONS } from '../kafka-batch.module-definition';
 import { BatchListenerMetadataAccessor } from './batch-listener-metadata.accessor';
 import { KafkaBatchParamsFactory } from './kafka-batch-params';
@@ -28,6 +29,7 @@ export class BatchListenerExplorer implements OnModuleInit {
     private readonly metadataAccessor: BatchListenerMetadataAccessor,
     private readonly externalContextCreator: ExternalContextCreator,
     private readonly registry: KafkaListenerRegistry,
+    private readonly moduleRef: ModuleRef,
     @Inject(KAFKA_BATCH_MODULE_OPTIONS) private readonly moduleOptions: KafkaBatchModuleOptions,
   ) {}
 
@@ -64,8 +66,16 @@ export class BatchListenerExplorer implements OnModuleInit {
       undefined,
       KAFKA_BATCH_CONTEXT,
     ) as ListenerInvoker;
+    const rebalanceListener = resolved.rebalanceListener
+      ? this.moduleRef.get<KafkaRebalanceListener>(resolved.rebalanceListener, { strict: false })
+      : undefined;
     this.registry.register(
-      new ListenerContainer(resolved, invoke, commonClientConfig(this.moduleOptions, 'consumer')),
+      new ListenerContainer(
+        resolved,
+        invoke,
+        commonClientConfig(this.moduleOptions, 'consumer'),
+        rebalanceListener,
+      ),
     );
   }
 }

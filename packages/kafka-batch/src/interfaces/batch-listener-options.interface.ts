@@ -1,3 +1,4 @@
+import type { InjectionToken } from '@nestjs/common';
 import type { RawRecord } from './raw-record.interface';
 
 export type AckMode = 'manual' | 'batch' | 'record';
@@ -7,6 +8,11 @@ export type AutoOffsetReset = 'earliest' | 'latest' | 'error';
 /** How record values are decoded: JSON (default), UTF-8 text, raw bytes, or a function. */
 export type ValueDeserializer =
   'json' | 'string' | 'raw' | ((value: Buffer | null, record: RawRecord) => unknown);
+
+export type Assignor = 'cooperative-sticky' | 'range' | 'roundrobin';
+
+/** `classic` group protocol, or Kafka 4's `consumer` protocol (KIP-848: the broker assigns). */
+export type GroupProtocol = 'classic' | 'consumer';
 
 export type LibrdkafkaConfig = Record<string, string | number | boolean>;
 
@@ -61,15 +67,33 @@ export interface BatchListenerOptions {
   shutdownTimeoutMs?: number;
   /** Start with the application. Default true. */
   autoStartup?: boolean;
+  /**
+   * Static membership id (group.instance.id). Default: `<POD_NAME>-<listener id>` when POD_NAME is
+   * set, else none. 'auto' also falls back to HOSTNAME; false turns it off.
+   */
+  groupInstanceId?: string | false;
+  /** Partition assignment under the classic protocol. Default 'cooperative-sticky'. */
+  assignor?: Assignor;
+  /** Default 'classic'. 'consumer' (KIP-848, Kafka 4+) rejects assignor, sessionTimeoutMs, heartbeatIntervalMs. */
+  groupProtocol?: GroupProtocol;
+  /** A provider (class or token) implementing KafkaRebalanceListener. */
+  rebalanceListener?: InjectionToken;
+  /** Time each rebalance listener hook may take. Default 10 s. */
+  rebalanceListenerTimeoutMs?: number;
   /** Any librdkafka consumer property, applied last (escape hatch). */
   rdkafka?: LibrdkafkaConfig;
 }
 
 /** Options after defaults are applied and validated: what a container runs with. */
 export interface ResolvedListenerOptions extends Required<
-  Omit<BatchListenerOptions, 'topics' | 'topicPattern' | 'validate' | 'retry' | 'deadLetter'>
+  Omit<
+    BatchListenerOptions,
+    'topics' | 'topicPattern' | 'validate' | 'retry' | 'deadLetter' | 'groupInstanceId' | 'rebalanceListener'
+  >
 > {
   topics: string[];
+  groupInstanceId: string | undefined;
+  rebalanceListener: InjectionToken | undefined;
   topicPattern: RegExp | undefined;
   validate: (new (...args: never[]) => object) | undefined;
   retry: RetryOptions;

@@ -1,0 +1,274 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  BatchListenerOptions,
+  CommittedPartition,
+  KafkaBatch,
+  KafkaRebalanceListener,
+  TopicPartitionRef,
+} from '@org/kafka-batch';
+import { KafkaAdmin, produceRecords, stabilizedGenerations, uniqueName, waitForLagZero } from '@org/testing';
+import { eventually, ListenerApp, sleep, startListenerApp } from './listener-app';
+
+interface RebalanceEvent {
+  kind: 'assigned' | 'revoked' | 'lost';
+  partitions: number[];
+  committed?: CommittedPartition[];
+  at: number;
+}
+
+/** One group member: its app, its rebalance events and what it handled. */
+class Member {
+  readonly events: RebalanceEvent[] = [];
+  readonly handled: { partition: number; offset: number; at: number }[] = [];
+  app!: ListenerApp;
+
+  constructor(readonly name: string) {}
+
+  owned(): Set<number> {
+    const owned = new Set<number>();
+    for (const e of this.events) {
+      if (e.kind === 'assigned') e.partitions.forEach((p) => owned.add(p));
+      else e.partitions.forEach((p) => owned.delete(p));
+    }
+    return owned;
+  }
+
+  async start(options: BatchListenerOptions): Promise<void> {
+    const events = this.events;
+    @Injectable()
+    class Recorder implements KafkaRebalanceListener {
+      onPartitionsAssigned(partitions: TopicPartitionRef[]) {
+        events.push({
+          kind: 'assigned',
+          partitions: partitions.map((p) => p.partition),
+          at: Date.now(),
+        });
+      }
+      onPartitionsRevoked(partitions: CommittedPartition[]) {
+        events.push({
+          kind: 'revoked',
+          partitions: partitions.map((p) => p.partition),
+          committed: partitions,
+          at: Date.now(),
+        });
+      }
+      onPartitionsLost(partitions: TopicPartitionRef[]) {
+        events.push({ kind: 'lost', partitions: partitions.map((p) => p.partition), at: Date.now() });
+      }
+    }
+    this.app = await startListenerApp(
+      {
+        fetchMinBytes: 1,
+        fetchMaxWaitMs: 100,
+        heartbeatIntervalMs: 300,
+        sessionTimeoutMs: 10_000,
+        ...options,
+        rebalanceListener: Recorder,
+      },
+      (batch: KafkaBatch) => {
+        const at = Date.now();
+        batch.records.forEach((r) => this.handled.push({ partition: r.partition, offset: r.offset, at }));
+      },
+      { providers: [Recorder] },
+    );
+  }
+}
+
+/** Produces a few records to every partition every 20 ms until stopped. */
+function produceContinuously(topic: string, partitions: number): { stop: () => Promise<number> } {
+  let running = true;
+  let sent = 0;
+  const loop = (async () => {
+    while (running) {
+      await produceRecords(
+        topic,
+        Array.from({ length: partitions }, (_, partition) => ({
+          value: { sent: sent + partition },
+          partition,
+        })),
+      );
+      sent += partitions;
+      await sleep(20);
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return sent;
+    },
+  };
+}
+
+async function stableAssignment(members: Member[], partitions: number, what: string): Promise<void> {
+  await eventually(
+    () =>
+      members.every((m) => m.owned().size > 0) &&
+      members.reduce((n, m) => n + m.owned().size, 0) === partitions,
+    what,
+    30_000,
+  );
+  // No further events for a while: the rebalance is over.
+  let last = -1;
+  await eventually(() => {
+    const count = members.reduce((n, m) => n + m.events.length, 0);
+    const settled = count === last;
+    last = count;
+    return settled;
+  }, `${what} to settle`);
+}
+
+describe('group membership (real broker)', () => {
+  const admin = new KafkaAdmin();
+  const apps: ListenerApp[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((a) => a.close().catch(() => undefined)));
+  });
+  afterAll(() => admin.close());
+
+  async function join(member: Member, options: BatchListenerOptions): Promise<Member> {
+    await member.start(options);
+    apps.push(member.app);
+    return member;
+  }
+
+  it('a static member restarted within the session timeout gets its partitions back without a rebalance', async () => {
+    const topic = uniqueName('static');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 6);
+    const a = await join(new Member('a'), { topics: [topic], groupId, groupInstanceId: `${groupId}-a` });
+    const b = await join(new Member('b'), { topics: [topic], groupId, groupInstanceId: `${groupId}-b` });
+    await stableAssignment([a, b], 6, 'both members assigned');
+    const production = produceContinuously(topic, 6);
+    const generationsBefore = stabilizedGenerations(groupId);
+    const bOwned = [...b.owned()].sort();
+    const aEvents = a.events.length;
+
+    await b.app.close();
+    apps.splice(apps.indexOf(b.app), 1);
+    const restartedAt = Date.now();
+    const b2 = await join(new Member('b2'), { topics: [topic], groupId, groupInstanceId: `${groupId}-b` });
+    await eventually(() => b2.owned().size > 0, 'the restarted member to get partitions', 20_000);
+    await sleep(1_000);
+    await production.stop();
+
+    expect([...b2.owned()].sort()).toEqual(bOwned);
+    expect(a.events.length).toBe(aEvents);
+    expect(stabilizedGenerations(groupId)).toEqual(generationsBefore);
+    // The other member kept going the whole time.
+    expect(a.handled.some((h) => h.at > restartedAt)).toBe(true);
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
+  });
+
+  it.each([
+    ['cooperative-sticky', true],
+    ['range', false],
+  ] as const)(
+    'a third member joining under %s: only moving partitions are revoked = %s',
+    async (assignor, cooperative) => {
+      const topic = uniqueName(`join_${assignor.replace('-', '_')}`);
+      const groupId = uniqueName('g');
+      await admin.createTopic(topic, 12);
+      const options = { topics: [topic], groupId, assignor, groupInstanceId: false as const };
+      const a = await join(new Member('a'), options);
+      const b = await join(new Member('b'), options);
+      await stableAssignment([a, b], 12, 'two members assigned');
+      const production = produceContinuously(topic, 12);
+      await sleep(500);
+      const before = { a: a.owned(), b: b.owned() };
+      const eventsBefore = { a: a.events.length, b: b.events.length };
+      const joinedAt = Date.now();
+      const c = await join(new Member('c'), options);
+      await stableAssignment([a, b, c], 12, 'three members assigned');
+      const assignedAt = c.events.find((e) => e.kind === 'assigned' && e.partitions.length > 0)!.at;
+      await sleep(500);
+      const produced = await production.stop();
+
+      for (const [member, owned] of [
+        [a, before.a],
+        [b, before.b],
+      ] as const) {
+        const revoked = member.events
+          .slice(eventsBefore[member.name as 'a' | 'b'])
+          .filter((e) => e.kind === 'revoked')
+          .flatMap((e) => e.partitions);
+        const kept = [...owned].filter((p) => member.owned().has(p));
+        if (cooperative) {
+          expect(kept.length).toBeGreaterThan(0);
+          expect(revoked.filter((p) => kept.includes(p))).toEqual([]);
+          // Kept partitions made progress while the group rebalanced.
+          expect(
+            member.handled.some((h) => kept.includes(h.partition) && h.at > joinedAt && h.at < assignedAt),
+          ).toBe(true);
+        } else {
+          expect(new Set(revoked)).toEqual(owned);
+        }
+      }
+
+      // Acknowledged records are never delivered again to the new owner.
+      for (const member of [a, b]) {
+        for (const e of member.events.filter((ev) => ev.kind === 'revoked' && ev.at >= joinedAt)) {
+          for (const { partition, offset } of e.committed ?? []) {
+            const movedToC = c.owned().has(partition);
+            if (!movedToC || offset === undefined) continue;
+            const firstByC = Math.min(
+              ...c.handled.filter((h) => h.partition === partition).map((h) => h.offset),
+            );
+            expect(firstByC).toBeGreaterThanOrEqual(offset);
+          }
+        }
+      }
+      await waitForLagZero(admin, groupId, topic, { timeoutMs: 30_000 });
+      const handled = [a, b, c].flatMap((m) => m.handled.map((h) => `${h.partition}:${h.offset}`));
+      const unique = new Set(handled).size;
+      console.log(
+        `${assignor}: ${produced} produced, ${handled.length} handled, ${handled.length - unique} duplicates`,
+      );
+      expect(unique).toBe(produced);
+    },
+  );
+
+  it('scales 1 → 3 → 1 under continuous production, handling every record at least once', async () => {
+    const topic = uniqueName('scale');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 12);
+    const options = { topics: [topic], groupId, groupInstanceId: false as const };
+    const a = await join(new Member('a'), options);
+    await stableAssignment([a], 12, 'one member');
+    const production = produceContinuously(topic, 12);
+    const b = await join(new Member('b'), options);
+    const c = await join(new Member('c'), options);
+    await stableAssignment([a, b, c], 12, 'three members');
+    await sleep(1_000);
+    for (const member of [b, c]) {
+      await member.app.close();
+      apps.splice(apps.indexOf(member.app), 1);
+    }
+    await eventually(() => a.owned().size === 12, 'the last member to own everything', 30_000);
+    await sleep(1_000);
+    const produced = await production.stop();
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 30_000 });
+    const handled = [a, b, c].flatMap((m) => m.handled.map((h) => `${h.partition}:${h.offset}`));
+    const unique = new Set(handled).size;
+    console.log(
+      `scale 1→3→1: ${produced} produced, ${handled.length} handled, ${handled.length - unique} duplicates`,
+    );
+    expect(unique).toBe(produced);
+  });
+
+  it('a fenced static member (duplicate id) fails once, clearly, and stops', async () => {
+    const topic = uniqueName('fenced');
+    const groupId = uniqueName('g');
+    await admin.createTopic(topic, 2);
+    const id = `${groupId}-same`;
+    const first = await join(new Member('first'), { topics: [topic], groupId, groupInstanceId: id });
+    await stableAssignment([first], 2, 'the first member');
+    await join(new Member('second'), { topics: [topic], groupId, groupInstanceId: id });
+    const container = first.app.registry.get('test-listener');
+    await eventually(() => container.state === 'failed', 'the first member to be fenced', 30_000);
+    expect(container.error?.message).toMatch(/fenced by other consumer with same group.instance.id/);
+    const polledAt = container.lastPollAt;
+    await sleep(1_000);
+    expect(container.lastPollAt).toBe(polledAt);
+  });
+});
