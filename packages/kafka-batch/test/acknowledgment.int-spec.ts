@@ -1,33 +1,24 @@
 import type { KafkaRecord } from '@org/kafka-batch';
-import { KafkaAdmin, produceRecords, uniqueName, waitForLagZero } from '@org/testing';
-import { eventually, ListenerApp, sleep, startListenerApp } from './listener-app';
+import { produceRecords, waitForLagZero } from '@org/testing';
+import { eventually, listenerSuite, sleep } from './listener-app';
 
 // Committed offsets are read back from the broker, never from the container.
 describe('manual acknowledgement (real broker)', () => {
-  const admin = new KafkaAdmin();
-  let listener: ListenerApp | undefined;
-
-  afterEach(async () => {
-    await listener?.close();
-    listener = undefined;
-  });
-  afterAll(() => admin.close());
+  const suite = listenerSuite();
+  const { admin } = suite;
 
   async function topicWith(records: number, partitions = 1): Promise<{ topic: string; groupId: string }> {
-    const topic = uniqueName('ack');
-    await admin.createTopic(topic, partitions);
+    const created = await suite.newTopic('ack', partitions);
     await produceRecords(
-      topic,
+      created.topic,
       Array.from({ length: records }, (_, i) => ({ key: `k${i}`, value: { i }, partition: i % partitions })),
     );
-    return { topic, groupId: uniqueName('g') };
+    return created;
   }
 
   it('commits the whole batch on acknowledge()', async () => {
     const { topic, groupId } = await topicWith(200, 2);
-    listener = await startListenerApp({ topics: [topic], groupId, ackMode: 'manual' }, (_batch, ack) =>
-      ack.acknowledge(),
-    );
+    await suite.start({ topics: [topic], groupId, ackMode: 'manual' }, (_batch, ack) => ack.acknowledge());
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
     expect(await admin.committedOffsets(groupId, topic)).toEqual(await admin.endOffsets(topic));
   });
@@ -35,14 +26,10 @@ describe('manual acknowledgement (real broker)', () => {
   it('commits exactly up to the acknowledged record and delivers the rest again', async () => {
     const { topic, groupId } = await topicWith(100);
     const firstOffsets: number[] = [];
-    listener = await startListenerApp(
-      { topics: [topic], groupId, ackMode: 'manual', maxPollRecords: 100 },
-      (batch, ack) => {
-        firstOffsets.push(batch.records[0].offset);
-        if (firstOffsets.length === 1)
-          ack.acknowledge(batch.records.find((r: KafkaRecord) => r.offset === 49));
-      },
-    );
+    await suite.start({ topics: [topic], groupId, ackMode: 'manual', maxPollRecords: 100 }, (batch, ack) => {
+      firstOffsets.push(batch.records[0].offset);
+      if (firstOffsets.length === 1) ack.acknowledge(batch.records.find((r: KafkaRecord) => r.offset === 49));
+    });
     await eventually(() => firstOffsets.length >= 3, 'two redeliveries');
     await sleep(500);
 
@@ -54,7 +41,7 @@ describe('manual acknowledgement (real broker)', () => {
   it('commits nothing and delivers again when the handler acknowledges nothing', async () => {
     const { topic, groupId } = await topicWith(30);
     let deliveries = 0;
-    listener = await startListenerApp({ topics: [topic], groupId, ackMode: 'manual' }, (batch) => {
+    await suite.start({ topics: [topic], groupId, ackMode: 'manual' }, (batch) => {
       if (batch.records[0].offset === 0) deliveries++;
     });
     await eventually(() => deliveries >= 3, 'the batch delivered three times');
@@ -65,7 +52,7 @@ describe('manual acknowledgement (real broker)', () => {
     const { topic, groupId } = await topicWith(40, 2);
     const events: { partition: number; first: number; at: number }[] = [];
     let nackedAt = 0;
-    listener = await startListenerApp({ topics: [topic], groupId, ackMode: 'manual' }, (batch, ack) => {
+    await suite.start({ topics: [topic], groupId, ackMode: 'manual' }, (batch, ack) => {
       for (const p of batch.partitions)
         events.push({ partition: p.partition, first: p.firstOffset, at: Date.now() });
       const p0 = batch.partitions.find((p: { partition: number }) => p.partition === 0);

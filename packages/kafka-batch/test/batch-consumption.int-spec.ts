@@ -1,21 +1,13 @@
-import { KafkaAdmin, produceRecords, readTopic, uniqueName, waitForLagZero } from '@org/testing';
+import { produceRecords, readTopic, waitForLagZero } from '@org/testing';
 import { DLT_HEADERS, KafkaRecord } from '@org/kafka-batch';
-import { ListenerApp, sleep, startListenerApp } from './listener-app';
+import { listenerSuite, sleep } from './listener-app';
 
 describe('@BatchListener consumption (real broker)', () => {
-  const admin = new KafkaAdmin();
-  let listener: ListenerApp | undefined;
-
-  afterEach(async () => {
-    await listener?.close();
-    listener = undefined;
-  });
-  afterAll(() => admin.close());
+  const suite = listenerSuite();
+  const { admin } = suite;
 
   it('delivers every record in batches of at most maxPollRecords and commits them', async () => {
-    const topic = uniqueName('bound');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 3);
+    const { topic, groupId } = await suite.newTopic('bound', 3);
     await produceRecords(
       topic,
       Array.from({ length: 1_000 }, (_, i) => ({ key: `k${i}`, value: { i } })),
@@ -23,7 +15,7 @@ describe('@BatchListener consumption (real broker)', () => {
 
     const sizes: number[] = [];
     const seen = new Set<number>();
-    listener = await startListenerApp({ topics: [topic], groupId, maxPollRecords: 50 }, (batch) => {
+    await suite.start({ topics: [topic], groupId, maxPollRecords: 50 }, (batch) => {
       sizes.push(batch.size);
       batch.values.forEach((v: { i: number }) => seen.add(v.i));
     });
@@ -35,9 +27,7 @@ describe('@BatchListener consumption (real broker)', () => {
   });
 
   it('keeps offset order within each partition and never handles a partition in two batches at once (concurrency 3)', async () => {
-    const topic = uniqueName('order');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 6);
+    const { topic, groupId } = await suite.newTopic('order', 6);
     await produceRecords(
       topic,
       Array.from({ length: 3_000 }, (_, i) => ({ key: `device-${i % 60}`, value: { i } })),
@@ -49,24 +39,21 @@ describe('@BatchListener consumption (real broker)', () => {
     let concurrent = 0;
     let maxConcurrent = 0;
     let outOfOrder = 0;
-    listener = await startListenerApp(
-      { topics: [topic], groupId, maxPollRecords: 100, concurrency: 3 },
-      async (batch) => {
-        concurrent++;
-        maxConcurrent = Math.max(maxConcurrent, concurrent);
-        for (const p of batch.partitions) {
-          if (busy.has(p.partition)) overlaps++;
-          busy.add(p.partition);
-          for (const r of p.records) {
-            if (r.offset <= (lastOffset.get(p.partition) ?? -1)) outOfOrder++;
-            lastOffset.set(p.partition, r.offset);
-          }
+    await suite.start({ topics: [topic], groupId, maxPollRecords: 100, concurrency: 3 }, async (batch) => {
+      concurrent++;
+      maxConcurrent = Math.max(maxConcurrent, concurrent);
+      for (const p of batch.partitions) {
+        if (busy.has(p.partition)) overlaps++;
+        busy.add(p.partition);
+        for (const r of p.records) {
+          if (r.offset <= (lastOffset.get(p.partition) ?? -1)) outOfOrder++;
+          lastOffset.set(p.partition, r.offset);
         }
-        await sleep(20);
-        batch.partitions.forEach((p) => busy.delete(p.partition));
-        concurrent--;
-      },
-    );
+      }
+      await sleep(20);
+      batch.partitions.forEach((p) => busy.delete(p.partition));
+      concurrent--;
+    });
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
 
     expect(overlaps).toBe(0);
@@ -78,15 +65,13 @@ describe('@BatchListener consumption (real broker)', () => {
   });
 
   it("in ackMode 'record' hands over one record at a time, retrying and dead-lettering only the failing one", async () => {
-    const topic = uniqueName('record_mode');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 1);
+    const { topic, groupId } = await suite.newTopic('record_mode', 1);
     await produceRecords(
       topic,
       Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: { i } })),
     );
     const calls: number[] = [];
-    listener = await startListenerApp(
+    await suite.start(
       { topics: [topic], groupId, ackMode: 'record', retry: { attempts: 2, initialDelayMs: 10 } },
       (record: KafkaRecord<{ i: number }>) => {
         calls.push(record.value.i);

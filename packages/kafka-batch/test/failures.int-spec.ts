@@ -1,7 +1,7 @@
 import { BatchListenerFailedError, DLT_HEADERS, KafkaBatch, KafkaRecord } from '@org/kafka-batch';
-import { KafkaAdmin, produceRecords, readTopic, uniqueName, waitForLagZero } from '@org/testing';
+import { produceRecords, readTopic, waitForLagZero } from '@org/testing';
 import { IsInt, IsString, Max, Min } from 'class-validator';
-import { ListenerApp, startListenerApp } from './listener-app';
+import { listenerSuite } from './listener-app';
 
 class ReadingDto {
   @IsString() deviceId!: string;
@@ -9,19 +9,11 @@ class ReadingDto {
 }
 
 describe('failures: retries and the dead-letter topic (real broker)', () => {
-  const admin = new KafkaAdmin();
-  let listener: ListenerApp | undefined;
-
-  afterEach(async () => {
-    await listener?.close();
-    listener = undefined;
-  });
-  afterAll(() => admin.close());
+  const suite = listenerSuite();
+  const { admin } = suite;
 
   it('retries a failing record with backoff, then publishes it to <topic>.DLT with the headers, and moves on', async () => {
-    const topic = uniqueName('retry');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 2);
+    const { topic, groupId } = await suite.newTopic('retry', 2);
     await produceRecords(
       topic,
       Array.from({ length: 20 }, (_, i) => ({
@@ -33,7 +25,7 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
     );
     const handled: number[] = [];
     const attemptsAt: number[] = [];
-    listener = await startListenerApp(
+    await suite.start(
       { topics: [topic], groupId, retry: { attempts: 3, initialDelayMs: 100, multiplier: 2 } },
       (batch: KafkaBatch<{ i: number; poison: boolean }>) => {
         for (const record of batch.records) {
@@ -75,15 +67,13 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
   });
 
   it('dead-letters a whole batch when the handler keeps failing without naming a record', async () => {
-    const topic = uniqueName('retry_all');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 1);
+    const { topic, groupId } = await suite.newTopic('retry_all', 1);
     await produceRecords(
       topic,
       Array.from({ length: 5 }, (_, i) => ({ value: { i } })),
     );
     let calls = 0;
-    listener = await startListenerApp(
+    await suite.start(
       {
         topics: [topic],
         groupId,
@@ -109,9 +99,7 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
   });
 
   it('sends undecodable and invalid records to the dead-letter topic one by one and handles the rest', async () => {
-    const topic = uniqueName('poison');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 1);
+    const { topic, groupId } = await suite.newTopic('poison', 1);
     const good = (i: number) => ({ key: `good-${i}`, value: { deviceId: `d${i}`, temperature: 20 + i } });
     await produceRecords(topic, [
       good(0),
@@ -122,12 +110,9 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
       good(2),
     ]);
     const seen: ReadingDto[] = [];
-    listener = await startListenerApp(
-      { topics: [topic], groupId, validate: ReadingDto },
-      (batch: KafkaBatch<ReadingDto>) => {
-        batch.records.forEach((r: KafkaRecord<ReadingDto>) => seen.push(r.value));
-      },
-    );
+    await suite.start({ topics: [topic], groupId, validate: ReadingDto }, (batch: KafkaBatch<ReadingDto>) => {
+      batch.records.forEach((r: KafkaRecord<ReadingDto>) => seen.push(r.value));
+    });
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
 
     expect(seen.map((r) => r.deviceId)).toEqual(['d0', 'd1', 'd2']);

@@ -9,7 +9,7 @@ import {
   KafkaListenerRegistry,
   KafkaRecord,
 } from '@org/kafka-batch';
-import { kafkaBootstrap } from '@org/testing';
+import { KafkaAdmin, kafkaBootstrap, uniqueName } from '@org/testing';
 
 export type Handler = (batch: KafkaBatch<any>, ack: Acknowledgment) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type RecordHandler = (record: KafkaRecord<any>, ack: Acknowledgment) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -65,4 +65,31 @@ export async function eventually(
     await sleep(50);
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/**
+ * The setup every listener suite shares: an admin client for the broker's own view, fresh topics,
+ * and listener apps that are closed after each test.
+ */
+export function listenerSuite() {
+  const admin = new KafkaAdmin();
+  const apps: ListenerApp[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close().catch(() => undefined)));
+  });
+  afterAll(() => admin.close());
+  return {
+    admin,
+    /** A new topic and a consumer group name nobody used before. */
+    async newTopic(prefix: string, partitions: number): Promise<{ topic: string; groupId: string }> {
+      const topic = uniqueName(prefix);
+      await admin.createTopic(topic, partitions);
+      return { topic, groupId: uniqueName('g') };
+    },
+    async start(...args: Parameters<typeof startListenerApp>): Promise<ListenerApp> {
+      const app = await startListenerApp(...args);
+      apps.push(app);
+      return app;
+    },
+  };
 }

@@ -1,48 +1,44 @@
 import type { KafkaRecord } from '@org/kafka-batch';
-import { KafkaAdmin, produceRecords, uniqueName, waitForLagZero } from '@org/testing';
-import { eventually, ListenerApp, sleep, startListenerApp } from './listener-app';
+import { produceRecords, waitForLagZero } from '@org/testing';
+import { eventually, listenerSuite, sleep } from './listener-app';
 
 describe('flow control and operations (real broker)', () => {
-  const admin = new KafkaAdmin();
-  let listener: ListenerApp | undefined;
-
-  afterEach(async () => {
-    await listener?.close();
-    listener = undefined;
-  });
-  afterAll(() => admin.close());
+  const suite = listenerSuite();
+  const { admin } = suite;
 
   it('fails the application start with a message naming the listener, the option and the allowed values', async () => {
     await expect(
-      startListenerApp({ topics: ['t'], groupId: 'g', maxPollRecords: 0 }, () => undefined),
+      suite.start({ topics: ['t'], groupId: 'g', maxPollRecords: 0 }, () => undefined),
     ).rejects.toThrow(
       '@BatchListener "test-listener": option "maxPollRecords" must be an integer in 1..100000 (got 0)',
     );
-    await expect(startListenerApp({ topics: ['t'] }, () => undefined)).rejects.toThrow(
+    await expect(suite.start({ topics: ['t'] }, () => undefined)).rejects.toThrow(
       'option "groupId" must be a non-empty string (the consumer group id) (got undefined)',
     );
   });
 
   it('keeps the in-flight records within the budget by pausing partitions, and drains everything', async () => {
-    const topic = uniqueName('budget');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 4);
+    const { topic, groupId } = await suite.newTopic('budget', 4);
     await produceRecords(
       topic,
       Array.from({ length: 4_000 }, (_, i) => ({ key: `k${i}`, value: { i } })),
     );
+    const listener = await suite.start(
+      { topics: [topic], groupId, maxPollRecords: 50, maxInFlightRecords: 200, fetchMinBytes: 1 },
+      () => sleep(5),
+    );
+    const container = listener.registry.get('test-listener');
     let maxInFlight = 0;
     let pausedSeen = false;
-    listener = await startListenerApp(
-      { topics: [topic], groupId, maxPollRecords: 50, maxInFlightRecords: 200, fetchMinBytes: 1 },
-      async () => {
-        const container = listener!.registry.get('test-listener');
-        maxInFlight = Math.max(maxInFlight, container.inFlightRecords);
-        pausedSeen ||= container.pausedPartitions().some((p) => p.reasons.includes('backpressure'));
-        await sleep(5);
-      },
-    );
-    await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
+    const sampler = setInterval(() => {
+      maxInFlight = Math.max(maxInFlight, container.inFlightRecords);
+      pausedSeen ||= container.pausedPartitions().some((p) => p.reasons.includes('backpressure'));
+    }, 2);
+    try {
+      await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
+    } finally {
+      clearInterval(sampler);
+    }
     expect(pausedSeen).toBe(true);
     // One consume() call may land after the budget filled: at most maxPollRecords over it.
     expect(maxInFlight).toBeLessThanOrEqual(200 + 50);
@@ -50,16 +46,14 @@ describe('flow control and operations (real broker)', () => {
   });
 
   it('seeks a partition to a timestamp from a service and replays from there', async () => {
-    const topic = uniqueName('seek');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 1);
+    const { topic, groupId } = await suite.newTopic('seek', 1);
     const t0 = Date.now() - 100_000;
     await produceRecords(
       topic,
       Array.from({ length: 100 }, (_, i) => ({ value: { i }, timestamp: t0 + i * 1_000 })),
     );
     const offsets: number[] = [];
-    listener = await startListenerApp({ topics: [topic], groupId }, (batch) => {
+    const listener = await suite.start({ topics: [topic], groupId }, (batch) => {
       batch.records.forEach((r: KafkaRecord) => offsets.push(r.offset));
     });
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
@@ -76,12 +70,10 @@ describe('flow control and operations (real broker)', () => {
   });
 
   it('holds the partition (no commit past the record) while the dead-letter topic cannot be written', async () => {
-    const topic = uniqueName('dlt_down');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 1);
+    const { topic, groupId } = await suite.newTopic('dlt_down', 1);
     await produceRecords(topic, [{ value: { i: 0 } }, { value: 'not json' }, { value: { i: 2 } }]);
     const handled: number[] = [];
-    listener = await startListenerApp(
+    await suite.start(
       // An illegal topic name: creating or writing it always fails.
       { topics: [topic], groupId, deadLetter: { topic: () => 'illegal topic name!' } },
       (batch) => batch.values.forEach((v: { i: number }) => handled.push(v.i)),
@@ -92,9 +84,7 @@ describe('flow control and operations (real broker)', () => {
   });
 
   it('on shutdown mid-batch lets the batch finish, commits it, and loses nothing', async () => {
-    const topic = uniqueName('shutdown');
-    const groupId = uniqueName('g');
-    await admin.createTopic(topic, 2);
+    const { topic, groupId } = await suite.newTopic('shutdown', 2);
     await produceRecords(
       topic,
       Array.from({ length: 2_000 }, (_, i) => ({ key: `k${i}`, value: { i } })),
@@ -107,17 +97,16 @@ describe('flow control and operations (real broker)', () => {
       batch.values.forEach((v) => done.add(v.i));
       inBatch = false;
     };
-    listener = await startListenerApp({ topics: [topic], groupId, maxPollRecords: 100 }, handler);
+    const first = await suite.start({ topics: [topic], groupId, maxPollRecords: 100 }, handler);
     await eventually(() => inBatch && done.size > 0, 'a batch in flight');
-    await listener.close();
-    listener = undefined;
+    await first.close();
     expect(inBatch).toBe(false);
     const committed = await admin.committedOffsets(groupId, topic);
     const committedTotal = [...committed.values()].reduce((a, b) => a + b, 0);
     // Everything handled was committed at shutdown (single producer: offsets per partition are dense).
     expect(committedTotal).toBe(done.size);
 
-    listener = await startListenerApp({ topics: [topic], groupId, maxPollRecords: 100 }, handler);
+    await suite.start({ topics: [topic], groupId, maxPollRecords: 100 }, handler);
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
     expect(done.size).toBe(2_000);
   });

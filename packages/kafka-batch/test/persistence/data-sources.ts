@@ -1,0 +1,20 @@
+import { DataSource } from 'typeorm';
+import type { EntityClassOrSchema } from '@org/kafka-batch/persistence';
+
+export async function postgresDataSource(url: string, entities: EntityClassOrSchema[]): Promise<DataSource> {
+  return new DataSource({ type: 'postgres', url, entities, synchronize: true }).initialize();
+}
+
+export async function sqliteDataSource(entities: EntityClassOrSchema[]): Promise<DataSource> {
+  return new DataSource({
+    type: 'better-sqlite3',
+    database: ':memory:',
+    entities,
+    synchronize: true,
+  }).initialize();
+}
+
+export async function count(dataSource: DataSource, table: string): Promise<number> {
+  const [{ n }] = await dataSource.query(`SELECT count(*) AS n FROM ${table}`);
+  return Number(n);
+}
