@@ -10,21 +10,13 @@ import 'reflect-metadata';
 import { BulkRepository, BulkStrategyName } from '@org/kafka-batch/persistence';
 import { createTestDatabase } from '@org/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-// Types only: bench/package.json does not list typeorm, pg and pg-copy-streams, so at run time they are
-// loaded from the library's own dependencies (the same copies the library uses).
-import type * as TypeOrm from '../packages/kafka-batch/node_modules/typeorm';
-import type * as Pg from '../packages/kafka-batch/node_modules/@types/pg';
-import type * as PgCopyStreams from '../packages/kafka-batch/node_modules/@types/pg-copy-streams';
-
-const fromLibrary = createRequire(require.resolve('@org/kafka-batch/package.json'));
-const { DataSource, EntitySchema } = fromLibrary('typeorm') as typeof TypeOrm;
-const { Client } = fromLibrary('pg') as typeof Pg;
-const { from: copyFrom } = fromLibrary('pg-copy-streams') as typeof PgCopyStreams;
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource, EntitySchema } from 'typeorm';
 
 interface Reading {
   id?: string;
@@ -75,7 +67,7 @@ const escapeCopy = (text: string) =>
   text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 
 /** The ceiling: one COPY on a raw pg client, rows serialized inline. */
-async function rawCopy(client: Pg.Client, rows: Reading[]): Promise<void> {
+async function rawCopy(client: Client, rows: Reading[]): Promise<void> {
   function* lines() {
     for (let i = 0; i < rows.length; i += 1_000) {
       let text = '';

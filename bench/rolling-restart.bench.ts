@@ -25,10 +25,23 @@ interface Observations {
   events: { kind: string; partitions: number[]; at: number }[];
 }
 
-function startConsumer(topic: string, groupId: string, mode: string, podName: string, seen: Observations): Consumer {
+function startConsumer(
+  topic: string,
+  groupId: string,
+  mode: string,
+  podName: string,
+  seen: Observations,
+): Consumer {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'fixtures/rolling-consumer.ts'), topic, groupId, mode],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      join(__dirname, 'fixtures/rolling-consumer.ts'),
+      topic,
+      groupId,
+      mode,
+    ],
     {
       env: { ...process.env, POD_NAME: podName, TS_NODE_PROJECT: join(__dirname, '../tsconfig.json') },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -45,7 +58,11 @@ function startConsumer(topic: string, groupId: string, mode: string, podName: st
       else if (line.startsWith('h ')) seen.handled.push(...line.slice(2).split(','));
       else if (line.startsWith('e ')) {
         const [, kind, partitions, at] = line.split(' ');
-        seen.events.push({ kind, partitions: partitions === '-' ? [] : partitions.split(',').map(Number), at: Number(at) });
+        seen.events.push({
+          kind,
+          partitions: partitions === '-' ? [] : partitions.split(',').map(Number),
+          at: Number(at),
+        });
       }
     }
   });
@@ -75,7 +92,9 @@ async function run(mode: 'static' | 'dynamic'): Promise<Record<string, number>> 
   const groupId = uniqueName('g');
   await admin.createTopic(topic, PARTITIONS);
   const seen: Observations = { handled: [], events: [] };
-  const consumers = Array.from({ length: MEMBERS }, (_, i) => startConsumer(topic, groupId, mode, `pod-${i}`, seen));
+  const consumers = Array.from({ length: MEMBERS }, (_, i) =>
+    startConsumer(topic, groupId, mode, `pod-${i}`, seen),
+  );
   await Promise.all(consumers.map((c) => c.ready));
 
   let producing = true;
@@ -83,7 +102,10 @@ async function run(mode: 'static' | 'dynamic'): Promise<Record<string, number>> 
   const production = (async () => {
     while (producing) {
       const n = Math.round(RATE / 10);
-      await produceRecords(topic, Array.from({ length: n }, (_, i) => ({ key: `d${produced + i}`, value: { i: produced + i } })));
+      await produceRecords(
+        topic,
+        Array.from({ length: n }, (_, i) => ({ key: `d${produced + i}`, value: { i: produced + i } })),
+      );
       produced += n;
       await sleep(100);
     }

@@ -21,7 +21,8 @@ import { InFlightBudget } from './in-flight.budget';
 import { OffsetCommitter } from './offset.committer';
 import { PartitionState, SeekTarget } from './partition.state';
 
-export type ContainerState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+export type ContainerState =
+  'created' | 'starting' | 'running' | 'stopping' | 'closing' | 'stopped' | 'failed';
 
 const CONSUME_TIMEOUT_MS = 200;
 const OFFSET_BEGINNING = -2;
@@ -136,13 +137,17 @@ export class ListenerContainer {
     const failed = this.lifecycle === 'failed';
     this.lifecycle = 'stopping';
     this.wakeSleepers();
-    await this.pollLoop;
-    await this.settle([...this.active], this.options.shutdownTimeoutMs);
     if (!failed) {
+      // The poll loop keeps running while draining: librdkafka delivers commit answers (and
+      // rebalance events) only to a consumer that polls. It fetches nothing new meanwhile.
+      for (const state of this.partitions.values()) this.pause(state, 'backpressure');
+      await this.settle([...this.active], this.options.shutdownTimeoutMs);
       await this.committer
         .flush()
         .catch((err: Error) => this.logger.error(`final commit failed: ${err.message}`));
     }
+    this.lifecycle = 'closing';
+    await this.pollLoop;
     this.committer.stop();
     for (const state of this.partitions.values()) clearTimeout(state.backoffTimer);
     await fromCallback((done) => this.consumer.disconnect(done)).catch((err: Error) =>
@@ -188,7 +193,7 @@ export class ListenerContainer {
   }
 
   private async poll(): Promise<void> {
-    while (this.lifecycle === 'running') {
+    while (this.lifecycle === 'running' || this.lifecycle === 'stopping') {
       const call = ++this.consumeCall;
       let messages: RawRecord[];
       try {
@@ -196,7 +201,7 @@ export class ListenerContainer {
           this.consumer.consume(this.options.maxPollRecords, done),
         );
       } catch (err) {
-        if (this.lifecycle !== 'running') break;
+        if (this.lifecycle !== 'running' && this.lifecycle !== 'stopping') break;
         this.onClientError(err as LibrdKafkaError);
         await this.sleep(100);
         continue;
@@ -209,6 +214,8 @@ export class ListenerContainer {
   }
 
   private append(messages: RawRecord[], call: number): void {
+    // Draining for shutdown: what arrives now is neither tracked nor committed; it is read again later.
+    if (this.lifecycle !== 'running') return;
     let records = 0;
     let bytes = 0;
     for (const message of messages) {
@@ -346,6 +353,7 @@ export class ListenerContainer {
   }
 
   private applyBackpressure(): void {
+    if (this.lifecycle !== 'running') return;
     if (this.budget.full) {
       for (const state of this.partitions.values()) this.pause(state, 'backpressure');
     } else if (this.budget.drained) {

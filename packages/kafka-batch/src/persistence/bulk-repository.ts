@@ -1,0 +1,162 @@
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type {
+  DataSource,
+  EntityManager,
+  EntityMetadata,
+  EntityTarget,
+  ObjectLiteral,
+  QueryRunner,
+} from 'typeorm';
+import { attributeFailure } from './bulk-write.error';
+import type {
+  BulkRepositoryOptions,
+  BulkStrategyName,
+  BulkWriteOptions,
+  BulkWriteResult,
+  UpsertOptions,
+} from './bulk-write.interfaces';
+import type { BulkWriteStrategy, StrategyOutcome } from './bulk-write.strategy';
+import { CopyStrategy } from './copy.strategy';
+import { compositeKey, dedupeLastWins } from './dedupe';
+import { maxBindParameters } from './parameter-limit';
+import { quotedTable } from './postgres-sql';
+import { selectStrategy } from './strategy.selector';
+import { UnnestStrategy } from './unnest.strategy';
+import { ValuesStrategy } from './values.strategy';
+import { resolveColumns, WriteOperation } from './write.operation';
+
+const DEFAULT_CHUNK_SIZE = 20_000;
+const DEFAULT_COPY_THRESHOLD = 5_000;
+
+/**
+ * Writes whole batches of one entity in as few statements as the database allows, each call in one
+ * transaction: its own, or the caller's when given `{ manager }`. Obtain one with
+ * `BulkRepositoryModule.forFeature([Entity])` and `@InjectBulkRepository(Entity)`, or construct it on an
+ * initialized DataSource.
+ */
+export class BulkRepository<Entity extends ObjectLiteral> {
+  private readonly strategies: Record<BulkStrategyName, BulkWriteStrategy> = {
+    unnest: new UnnestStrategy(),
+    values: new ValuesStrategy(),
+    copy: new CopyStrategy(),
+  };
+  private resolvedMetadata?: EntityMetadata;
+
+  constructor(
+    readonly dataSource: DataSource,
+    readonly target: EntityTarget<Entity>,
+    private readonly options: BulkRepositoryOptions = {},
+  ) {}
+
+  get metadata(): EntityMetadata {
+    return (this.resolvedMetadata ??= this.dataSource.getMetadata(this.target));
+  }
+
+  /** Inserts every row; any conflict fails the whole call. */
+  insertMany(rows: readonly Entity[], options: BulkWriteOptions = {}): Promise<BulkWriteResult> {
+    return this.write(rows, { kind: 'insert' }, options);
+  }
+
+  /** Inserts the rows that conflict with no unique constraint; the others count as `skipped`. */
+  insertManyIgnoringConflicts(
+    rows: readonly Entity[],
+    options: BulkWriteOptions = {},
+  ): Promise<BulkWriteResult> {
+    return this.write(rows, { kind: 'ignore' }, options);
+  }
+
+  /**
+   * Inserts new keys and overwrites the chosen columns of existing ones. Rows sharing a key within the
+   * call are collapsed first, the last one winning (the highest offset, for rows in offset order).
+   */
+  upsertMany(rows: readonly Entity[], options: UpsertOptions<Entity>): Promise<BulkWriteResult> {
+    if (!options.conflictPaths.length) throw new Error('upsertMany needs at least one conflict path');
+    const update = options.update;
+    return this.write(
+      rows,
+      {
+        kind: 'upsert',
+        conflictColumns: resolveColumns(this.metadata, options.conflictPaths),
+        updateColumns: update === 'all-but-conflict' ? update : resolveColumns(this.metadata, update),
+      },
+      options,
+    );
+  }
+
+  private async write(
+    rows: readonly Entity[],
+    operation: WriteOperation,
+    options: BulkWriteOptions,
+  ): Promise<BulkWriteResult> {
+    const started = performance.now();
+    const { type } = this.dataSource.options;
+    const strategy =
+      this.strategies[
+        selectStrategy(
+          options.strategy ?? this.options.strategy ?? 'auto',
+          type,
+          operation.kind,
+          rows.length,
+          this.options.copyThreshold ?? DEFAULT_COPY_THRESHOLD,
+        )
+      ];
+    if (!rows.length) {
+      return summarize(0, { written: 0, inserted: 0, statements: 0 }, strategy.name, started);
+    }
+    const indexed =
+      operation.kind === 'upsert'
+        ? dedupeLastWins(rows, (row) => this.conflictKey(operation.conflictColumns, row))
+        : { rows: [...rows], sourceIndexes: rows.map((_, i) => i) };
+    const context = { table: quotedTable(this.metadata), operation: operation.kind, strategy: strategy.name };
+    const outcome = await attributeFailure(context, () =>
+      this.inTransaction(options.manager, (queryRunner) =>
+        strategy.write({
+          queryRunner,
+          metadata: this.metadata,
+          rows: indexed,
+          operation,
+          chunkSize: this.options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+          maxParameters: this.options.maxParameters ?? maxBindParameters(type),
+        }),
+      ),
+    );
+    return summarize(rows.length, outcome, strategy.name, started);
+  }
+
+  private conflictKey(columns: readonly ColumnMetadata[], row: Entity): string | undefined {
+    const { driver } = this.dataSource;
+    return compositeKey(
+      columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column)),
+    );
+  }
+
+  private async inTransaction<T>(
+    manager: EntityManager | undefined,
+    work: (queryRunner: QueryRunner) => Promise<T>,
+  ): Promise<T> {
+    const callerRunner = manager?.queryRunner;
+    if (callerRunner?.isTransactionActive) return work(callerRunner);
+    return (manager ?? this.dataSource.manager).transaction((transactional) => {
+      if (!transactional.queryRunner) throw new Error('TypeORM gave the transaction no query runner');
+      return work(transactional.queryRunner);
+    });
+  }
+}
+
+function summarize(
+  inputRows: number,
+  outcome: StrategyOutcome,
+  strategy: BulkStrategyName,
+  started: number,
+): BulkWriteResult {
+  const { written, inserted, statements } = outcome;
+  return {
+    inserted,
+    updated: written === undefined || inserted === undefined ? undefined : written - inserted,
+    written,
+    skipped: written === undefined ? undefined : inputRows - written,
+    statements,
+    durationMs: performance.now() - started,
+    strategy,
+  };
+}

@@ -1,0 +1,15 @@
+export { BulkRepository } from './bulk-repository';
+export { getBulkRepositoryToken, InjectBulkRepository } from './bulk-repository.decorator';
+export type { EntityClassOrSchema } from './bulk-repository.decorator';
+export { BulkRepositoryModule } from './bulk-repository.module';
+export { BulkWriteError } from './bulk-write.error';
+export type { FailedChunk } from './bulk-write.error';
+export type {
+  BulkRepositoryOptions,
+  BulkStrategyChoice,
+  BulkStrategyName,
+  BulkWriteOptions,
+  BulkWriteResult,
+  PropertyPath,
+  UpsertOptions,
+} from './bulk-write.interfaces';

@@ -1,0 +1,56 @@
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { EntityMetadata } from 'typeorm';
+import { columnsToUpdate, WriteOperation } from './write.operation';
+
+/** SQL fragments the PostgreSQL strategies (unnest, copy) share. */
+export function quotedTable(metadata: EntityMetadata): string {
+  const { driver } = metadata.connection;
+  return [metadata.schema, metadata.tableName]
+    .filter((part): part is string => Boolean(part))
+    .map((part) => driver.escape(part))
+    .join('.');
+}
+
+export function quotedColumns(columns: readonly ColumnMetadata[]): string {
+  return columns
+    .map((column) => column.entityMetadata.connection.driver.escape(column.databaseName))
+    .join(', ');
+}
+
+/**
+ * The ON CONFLICT clause for the operation, given the columns the statement writes. Update-date columns
+ * the rows do not set are reset to their DEFAULT on update, as TypeORM's own upsert does.
+ */
+export function conflictClause(operation: WriteOperation, written: readonly ColumnMetadata[]): string {
+  if (operation.kind === 'insert') return '';
+  if (operation.kind === 'ignore') return ' ON CONFLICT DO NOTHING';
+  const target = ` ON CONFLICT (${quotedColumns(operation.conflictColumns)})`;
+  const updates = columnsToUpdate(operation, written);
+  if (!updates.length) return `${target} DO NOTHING`;
+  const escape = (column: ColumnMetadata) =>
+    column.entityMetadata.connection.driver.escape(column.databaseName);
+  const assignments = [
+    ...updates.map((column) => `${escape(column)} = EXCLUDED.${escape(column)}`),
+    ...updates[0].entityMetadata.columns
+      .filter((column) => column.isUpdateDate && !written.includes(column))
+      .map((column) => `${escape(column)} = DEFAULT`),
+  ];
+  return `${target} DO UPDATE SET ${assignments.join(', ')}`;
+}
+
+/**
+ * Wraps an INSERT so it answers with one row of counts instead of one row per written row. `xmax = 0`
+ * holds for a row version this statement created, so it separates inserts from conflict updates.
+ */
+export function countingInsert(insert: string, operation: WriteOperation): string {
+  if (operation.kind !== 'upsert') return insert;
+  return (
+    `WITH written AS (${insert} RETURNING (xmax = 0) AS inserted) ` +
+    `SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*)::int AS written FROM written`
+  );
+}
+
+export interface CountRow {
+  inserted: number;
+  written: number;
+}

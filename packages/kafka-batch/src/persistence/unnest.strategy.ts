@@ -1,0 +1,76 @@
+import type { ObjectLiteral } from 'typeorm';
+import { attributeFailure, failedChunk } from './bulk-write.error';
+import type { BulkWriteStrategy, StrategyInput, StrategyOutcome } from './bulk-write.strategy';
+import { chunkRanges, renumber } from './chunking';
+import { groupByDefinedColumns } from './column-mapping';
+import { isArrayType, PostgresColumnTypes } from './postgres-column-types';
+import { conflictClause, CountRow, countingInsert, quotedColumns, quotedTable } from './postgres-sql';
+import { toPostgresText } from './postgres-text';
+
+/**
+ * `INSERT INTO t (cols) SELECT ... FROM UNNEST($1::type[], $2::type[], ...)`: one bind parameter per
+ * column whatever the number of rows, so a chunk is bounded only by `chunkSize`, and the statement text
+ * is the same for every chunk of a shape. Array-typed columns travel as text[] of array literals, cast
+ * back per element, because UNNEST would flatten a two-dimensional array.
+ */
+export class UnnestStrategy implements BulkWriteStrategy {
+  readonly name = 'unnest' as const;
+
+  constructor(private readonly columnTypes = new PostgresColumnTypes()) {}
+
+  async write<Entity extends ObjectLiteral>(input: StrategyInput<Entity>): Promise<StrategyOutcome> {
+    const { queryRunner, metadata, operation } = input;
+    const table = quotedTable(metadata);
+    const groups = groupByDefinedColumns(metadata, input.rows.rows, input.rows.sourceIndexes);
+    const chunksByGroup = renumber(
+      groups.map((group) => chunkRanges(group.sourceIndexes.length, input.chunkSize)),
+    );
+    let written = 0;
+    let inserted = 0;
+    let statements = 0;
+
+    for (const [g, group] of groups.entries()) {
+      const types = await this.columnTypes.typesOf(queryRunner, group.columns);
+      const arrays = types.map((type, i) =>
+        isArrayType(type) ? `$${i + 1}::text[]` : `$${i + 1}::${type}[]`,
+      );
+      const selected = types.map((type, i) => (isArrayType(type) ? `c${i}::${type}` : `c${i}`));
+      const aliases = types.map((_, i) => `c${i}`);
+      const sql = countingInsert(
+        `INSERT INTO ${table} (${quotedColumns(group.columns)}) SELECT ${selected.join(', ')} ` +
+          `FROM UNNEST(${arrays.join(', ')}) AS u(${aliases.join(', ')})${conflictClause(operation, group.columns)}`,
+        operation,
+      );
+      const parameters = group.values.map((values, i) =>
+        isArrayType(types[i])
+          ? values.map((value) => (value == null ? null : toPostgresText(value)))
+          : values,
+      );
+
+      for (const chunk of chunksByGroup[g]) {
+        const context = {
+          table,
+          operation: operation.kind,
+          strategy: this.name,
+          chunk: failedChunk(chunk, group.sourceIndexes),
+        };
+        const result = await attributeFailure(context, () =>
+          queryRunner.query(
+            sql,
+            parameters.map((values) => values.slice(chunk.start, chunk.end)),
+            true,
+          ),
+        );
+        statements++;
+        if (operation.kind === 'upsert') {
+          const [counts] = result.records as CountRow[];
+          written += counts.written;
+          inserted += counts.inserted;
+        } else {
+          written += result.affected ?? 0;
+        }
+      }
+    }
+    return { written, inserted: operation.kind === 'upsert' ? inserted : written, statements };
+  }
+}
