@@ -28,7 +28,12 @@ function flatten(errors: ValidationError[], path = ''): string[] {
   });
 }
 
-function headerEntries(raw: RawRecord): [string, Buffer][] {
+const NO_HEADERS: readonly [string, Buffer][] = Object.freeze([]);
+const NO_HEADER_MAP: Readonly<Record<string, Buffer>> = Object.freeze({});
+
+function headerEntries(raw: RawRecord): readonly [string, Buffer][] {
+  // Most telemetry records carry no headers: share one empty list instead of allocating per record.
+  if (!raw.headers || raw.headers.length === 0) return NO_HEADERS;
   const entries: [string, Buffer][] = [];
   for (const header of raw.headers ?? []) {
     for (const [name, value] of Object.entries(header))
@@ -42,37 +47,28 @@ export class RecordDecoder {
   constructor(private readonly options: Pick<ResolvedListenerOptions, 'deserializer' | 'validate'>) {}
 
   async decode(raws: RawRecord[]): Promise<{ records: KafkaRecord[]; undecodable: UndecodableRecord[] }> {
-    const decoded = raws.map((raw): { raw: RawRecord; value?: unknown; reason?: Error } => {
-      try {
-        return { raw, value: this.deserialize(raw) };
-      } catch (err) {
-        return {
-          raw,
-          reason: new DeserializationError(
-            `cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`,
-          ),
-        };
-      }
-    });
-    if (this.options.validate) {
-      await Promise.all(
-        decoded.map(async (entry) => {
-          if (entry.reason) return;
-          try {
-            entry.value = await this.validated(entry.value);
-          } catch (err) {
-            entry.reason = err as Error;
-          }
-        }),
-      );
-    }
     const records: KafkaRecord[] = [];
+    const sources: RawRecord[] = [];
     const undecodable: UndecodableRecord[] = [];
-    for (const { raw, value, reason } of decoded) {
-      if (reason) undecodable.push({ raw, reason });
-      else records.push(toRecord(raw, value));
+    for (const raw of raws) {
+      try {
+        records.push(toRecord(raw, this.deserialize(raw)));
+        sources.push(raw);
+      } catch (err) {
+        const reason = `cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`;
+        undecodable.push({ raw, reason: new DeserializationError(reason) });
+      }
     }
-    return { records, undecodable };
+    if (!this.options.validate || records.length === 0) return { records, undecodable };
+    const outcomes = await Promise.all(
+      records.map((record) => this.validated(record.value).catch((err: Error) => err)),
+    );
+    const valid: KafkaRecord[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (outcome instanceof Error) undecodable.push({ raw: sources[i], reason: outcome });
+      else valid.push({ ...records[i], value: outcome });
+    });
+    return { records: valid, undecodable };
   }
 
   private get deserializerName(): string {
@@ -114,7 +110,7 @@ function toRecord(raw: RawRecord, value: unknown): KafkaRecord {
         : Buffer.isBuffer(raw.key)
           ? raw.key
           : Buffer.from(String(raw.key)),
-    headers: Object.fromEntries(headerList),
+    headers: headerList === NO_HEADERS ? NO_HEADER_MAP : Object.fromEntries(headerList),
     headerList,
     timestamp: raw.timestamp,
     value,
