@@ -11,8 +11,9 @@ import {
 } from '@org/kafka-batch';
 import { KafkaAdmin, kafkaBootstrap, uniqueName } from '@org/testing';
 
-export type Handler = (batch: KafkaBatch<any>, ack: Acknowledgment) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
-export type RecordHandler = (record: KafkaRecord<any>, ack: Acknowledgment) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A batch (or, in ackMode 'record', a record) of whatever shape the test produced. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestHandler = (payload: KafkaBatch<any> & KafkaRecord<any>, ack: Acknowledgment) => unknown;
 
 export interface ListenerApp {
   app: INestApplicationContext;
@@ -23,7 +24,7 @@ export interface ListenerApp {
 /** A Nest application context with one @BatchListener calling `handler`, started like a user's app. */
 export async function startListenerApp(
   options: BatchListenerOptions,
-  handler: Handler | RecordHandler,
+  handler: TestHandler,
   metadata: ModuleMetadata = {},
 ): Promise<ListenerApp> {
   @Injectable()
