@@ -39,3 +39,24 @@ export async function createTestDatabase(prefix = 'kb_test'): Promise<TestDataba
     },
   };
 }
+
+export interface OpenTestDatabase extends TestDatabase {
+  /** A connected client of the new database. */
+  client: Client;
+}
+
+/** A fresh database with `schema` applied and a connected client; `drop()` closes the client too. */
+export async function openTestDatabase(schema: string, prefix = 'kb_test'): Promise<OpenTestDatabase> {
+  const database = await createTestDatabase(prefix);
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  await client.query(schema);
+  return {
+    ...database,
+    client,
+    drop: async () => {
+      await client.end().catch(() => undefined);
+      await database.drop();
+    },
+  };
+}

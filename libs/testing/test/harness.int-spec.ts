@@ -1,12 +1,12 @@
 import { KafkaConsumer, Message } from '@confluentinc/kafka-javascript';
 import { Client } from 'pg';
 import {
-  createTestDatabase,
   fromCallback,
   KafkaAdmin,
   kafkaBootstrap,
   produceRecords,
-  TestDatabase,
+  OpenTestDatabase,
+  openTestDatabase,
   uniqueName,
   waitForLagZero,
 } from '../src';
@@ -14,20 +14,17 @@ import {
 // The harness proves itself end to end: real broker, real PostgreSQL, a plain librdkafka consumer.
 describe('test harness against the real broker and database', () => {
   const admin = new KafkaAdmin();
-  let database: TestDatabase;
+  let database: OpenTestDatabase;
   let db: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = new Client({ connectionString: database.url });
-    await db.connect();
-    await db.query(
+    database = await openTestDatabase(
       'CREATE TABLE records (topic text, partition int, "offset" bigint, key text, value jsonb, PRIMARY KEY (topic, partition, "offset"))',
     );
+    db = database.client;
   });
 
   afterAll(async () => {
-    await db?.end();
     await database?.drop();
     admin.close();
   });

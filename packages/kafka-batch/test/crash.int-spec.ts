@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  createTestDatabase,
   KafkaAdmin,
   produceRecords,
-  TestDatabase,
+  OpenTestDatabase,
+  openTestDatabase,
   uniqueName,
   waitForLagZero,
 } from '@org/testing';
@@ -15,17 +15,14 @@ import { eventually, sleep } from './listener-app';
 // every record reaches the database anyway, and duplicates stay bounded.
 describe('crash (kill -9) of a consumer process mid-batch (real broker and database)', () => {
   const admin = new KafkaAdmin();
-  let database: TestDatabase;
+  let database: OpenTestDatabase;
   let db: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = new Client({ connectionString: database.url });
-    await db.connect();
-    await db.query('CREATE TABLE delivered (id int PRIMARY KEY, deliveries int NOT NULL)');
+    database = await openTestDatabase('CREATE TABLE delivered (id int PRIMARY KEY, deliveries int NOT NULL)');
+    db = database.client;
   });
   afterAll(async () => {
-    await db.end();
     await database.drop();
     admin.close();
   });

@@ -6,7 +6,7 @@ import { attributeFailure, copyErrorLine, FailureContext } from './bulk-write.er
 import type { BulkWriteStrategy, StrategyInput, StrategyOutcome } from './bulk-write.strategy';
 import { ColumnGroup, groupByDefinedColumns } from './column-mapping';
 import { copyField } from './copy-text';
-import { conflictClause, CountRow, countingInsert, quotedColumns, quotedTable } from './postgres-sql';
+import { conflictClause, countingInsert, quotedColumns, quotedTable, writtenCounts } from './postgres-sql';
 import { toPostgresText } from './postgres-text';
 
 /** Rows per chunk of COPY data handed to the stream: big enough to amortise, small enough to interleave. */
@@ -50,11 +50,13 @@ export class CopyStrategy implements BulkWriteStrategy {
       };
 
       if (operation.kind === 'insert') {
-        written += await attributeFailure(
+        const copied = await attributeFailure(
           context,
           () => copyInto(queryRunner, `${table} (${columns})`, group),
           rowOfLine,
         );
+        written += copied;
+        inserted += copied;
         statements++;
         continue;
       }
@@ -77,15 +79,11 @@ export class CopyStrategy implements BulkWriteStrategy {
         rowOfLine,
       );
       statements += 3;
-      if (operation.kind === 'upsert') {
-        const [counts] = result.records as CountRow[];
-        written += counts.written;
-        inserted += counts.inserted;
-      } else {
-        written += result.affected ?? 0;
-      }
+      const counts = writtenCounts(result, operation);
+      written += counts.written;
+      inserted += counts.inserted;
     }
-    return { written, inserted: operation.kind === 'upsert' ? inserted : written, statements };
+    return { written, inserted, statements };
   }
 }
 

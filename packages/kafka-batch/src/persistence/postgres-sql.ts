@@ -1,5 +1,5 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import type { EntityMetadata } from 'typeorm';
+import type { EntityMetadata, QueryResult } from 'typeorm';
 import { columnsToUpdate, WriteOperation } from './write.operation';
 
 /** SQL fragments the PostgreSQL strategies (unnest, copy) share. */
@@ -53,4 +53,11 @@ export function countingInsert(insert: string, operation: WriteOperation): strin
 export interface CountRow {
   inserted: number;
   written: number;
+}
+
+/** What a statement from countingInsert wrote: its counts row for upserts, the affected rows otherwise. */
+export function writtenCounts(result: QueryResult, operation: WriteOperation): CountRow {
+  if (operation.kind === 'upsert') return (result.records as CountRow[])[0];
+  const written = result.affected ?? 0;
+  return { written, inserted: written };
 }

@@ -4,7 +4,7 @@ import type { BulkWriteStrategy, StrategyInput, StrategyOutcome } from './bulk-w
 import { chunkRanges, renumber } from './chunking';
 import { groupByDefinedColumns } from './column-mapping';
 import { isArrayType, PostgresColumnTypes } from './postgres-column-types';
-import { conflictClause, CountRow, countingInsert, quotedColumns, quotedTable } from './postgres-sql';
+import { conflictClause, countingInsert, quotedColumns, quotedTable, writtenCounts } from './postgres-sql';
 import { toPostgresText } from './postgres-text';
 
 /**
@@ -62,15 +62,11 @@ export class UnnestStrategy implements BulkWriteStrategy {
           ),
         );
         statements++;
-        if (operation.kind === 'upsert') {
-          const [counts] = result.records as CountRow[];
-          written += counts.written;
-          inserted += counts.inserted;
-        } else {
-          written += result.affected ?? 0;
-        }
+        const counts = writtenCounts(result, operation);
+        written += counts.written;
+        inserted += counts.inserted;
       }
     }
-    return { written, inserted: operation.kind === 'upsert' ? inserted : written, statements };
+    return { written, inserted, statements };
   }
 }

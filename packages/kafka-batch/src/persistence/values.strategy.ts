@@ -4,7 +4,7 @@ import { attributeFailure, failedChunk } from './bulk-write.error';
 import type { BulkWriteStrategy, StrategyInput, StrategyOutcome } from './bulk-write.strategy';
 import { chunkRanges } from './chunking';
 import { rowsPerStatement } from './parameter-limit';
-import { CountRow, countingInsert, quotedTable } from './postgres-sql';
+import { countingInsert, quotedTable, writtenCounts } from './postgres-sql';
 import { columnsToUpdate, WriteKind } from './write.operation';
 
 const SQLITE_FAMILY: readonly DatabaseType[] = [
@@ -64,7 +64,7 @@ export class ValuesStrategy implements BulkWriteStrategy {
         queryRunner.query(counted ? countingInsert(sql, operation) : sql, parameters, true),
       );
       if (counted) {
-        const [counts] = result.records as CountRow[];
+        const counts = writtenCounts(result, operation);
         affected.push(counts.written);
         inserted += counts.inserted;
       } else {
