@@ -266,7 +266,9 @@ describe('BulkRepository on PostgreSQL: writes', () => {
 
         expect(error).toBeInstanceOf(BulkWriteError);
         expect((error as BulkWriteError).cause).toBeInstanceOf(Error);
-        expect((error as BulkWriteError).message).toMatch(/terminat/i);
+        // Depending on whether pg has already seen the server close the socket, the write meets the
+        // termination itself or TypeORM's released runner: either way the connection is gone.
+        expect((error as BulkWriteError).message).toMatch(/terminat|Query runner already released/i);
         expect(await count(dataSource, 'reading')).toBe(0);
       } finally {
         await queryRunner.release().catch(() => undefined);
