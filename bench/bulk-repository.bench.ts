@@ -1,7 +1,7 @@
 // Benchmark for issue 5: BulkRepository strategies against TypeORM's save() and per-row insert(), with
 // raw COPY (pg-copy-streams, no TypeORM) as the ceiling, on the same table in the same run.
 //
-//   TS_NODE_PROJECT=tsconfig.json node -r ts-node/register/transpile-only bench/bulk-repository.bench.ts
+//   pnpm bench:bulk
 //   ROUNDS=5 NAIVE_ROWS=2000 ...                      # more rounds, fewer rows for the naive baselines
 //
 // Every figure is rows/s, the median of ROUNDS runs, each on a freshly truncated table; ratios are
@@ -192,7 +192,8 @@ async function main(): Promise<void> {
       ...table,
       '',
     ].join('\n');
-    const dir = join(__dirname, 'results', new Date().toISOString().slice(0, 10));
+    // Compiled to bench/dist: results go next to the sources, in bench/results.
+    const dir = join(__dirname, '../results', new Date().toISOString().slice(0, 10));
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'bulk-repository.md'), report);
     console.log(`\n${report}\nwritten to ${join(dir, 'bulk-repository.md')}`);

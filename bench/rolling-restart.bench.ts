@@ -32,18 +32,12 @@ function startConsumer(
   podName: string,
   seen: Observations,
 ): Consumer {
+  // Compiled with the benchmark (bench/dist): the consumer runs as plain JS, as in production.
   const child = spawn(
     process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      join(__dirname, 'fixtures/rolling-consumer.ts'),
-      topic,
-      groupId,
-      mode,
-    ],
+    [join(__dirname, 'fixtures/rolling-consumer.js'), topic, groupId, mode],
     {
-      env: { ...process.env, POD_NAME: podName, TS_NODE_PROJECT: join(__dirname, '../tsconfig.json') },
+      env: { ...process.env, POD_NAME: podName },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -161,7 +155,8 @@ async function main(): Promise<void> {
     row('restart phase (s)', 'restartSeconds'),
     '',
   ].join('\n');
-  const dir = join(__dirname, 'results', new Date().toISOString().slice(0, 10));
+  // Compiled to bench/dist: results go next to the sources, in bench/results.
+  const dir = join(__dirname, '../results', new Date().toISOString().slice(0, 10));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'rolling-restart.md'), report);
   console.log(`${report}\nwritten to ${join(dir, 'rolling-restart.md')}`);
