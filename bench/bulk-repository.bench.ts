@@ -9,14 +9,12 @@
 import 'reflect-metadata';
 import { BulkRepository, BulkStrategyName } from '@org/kafka-batch/persistence';
 import { createTestDatabase } from '@org/testing';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntitySchema } from 'typeorm';
+import { machineDescription, writeReport } from './report';
 
 interface Reading {
   id?: string;
@@ -178,7 +176,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+    const machine = machineDescription();
     const [{ server }] = await dataSource.query("SELECT current_setting('server_version') AS server");
     const report = [
       `# BulkRepository throughput — ${new Date().toISOString()}`,
@@ -192,11 +190,7 @@ async function main(): Promise<void> {
       ...table,
       '',
     ].join('\n');
-    // Compiled to bench/dist: results go next to the sources, in bench/results.
-    const dir = join(__dirname, '../results', new Date().toISOString().slice(0, 10));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'bulk-repository.md'), report);
-    console.log(`\n${report}\nwritten to ${join(dir, 'bulk-repository.md')}`);
+    writeReport('bulk-repository.md', report);
   } finally {
     await client.end();
     await dataSource.destroy();

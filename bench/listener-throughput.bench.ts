@@ -13,9 +13,7 @@ import { NestFactory } from '@nestjs/core';
 import { BatchListener, KafkaBatch, KafkaBatchModule } from '@org/kafka-batch';
 import { fromCallback, KafkaAdmin, kafkaBootstrap, produceRecords, uniqueName } from '@org/testing';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { machineDescription, writeReport } from './report';
 
 const PARTITIONS = 12;
 const FETCH = { 'fetch.min.bytes': 1024 * 1024, 'fetch.wait.max.ms': 500 };
@@ -217,7 +215,7 @@ async function main(): Promise<void> {
       ),
     ].join('\n');
   }
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const machine = machineDescription();
   const report = [
     `# Listener overhead — ${new Date().toISOString()}`,
     '',
@@ -227,11 +225,7 @@ async function main(): Promise<void> {
     rss,
     '',
   ].join('\n');
-  // Compiled to bench/dist: results go next to the sources, in bench/results.
-  const dir = join(__dirname, '../results', new Date().toISOString().slice(0, 10));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'listener-throughput.md'), report);
-  console.log(`\n${report}\nwritten to ${join(dir, 'listener-throughput.md')}`);
+  writeReport('listener-throughput.md', report);
 }
 
 if (require.main === module) {

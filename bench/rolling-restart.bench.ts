@@ -6,9 +6,8 @@
 //   pnpm bench:rolling            (RATE=2000 records/s by default)
 import { KafkaAdmin, produceRecords, stabilizedGenerations, uniqueName, waitForLagZero } from '@org/testing';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { machineDescription, writeReport } from './report';
 
 const PARTITIONS = 12;
 const MEMBERS = 3;
@@ -138,7 +137,7 @@ async function main(): Promise<void> {
   const results = { static: await run('static'), dynamic: await run('dynamic') };
   const row = (label: string, key: string) =>
     `| ${label} | ${results.static[key].toLocaleString('en-US')} | ${results.dynamic[key].toLocaleString('en-US')} |`;
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const machine = machineDescription();
   const report = [
     `# Rolling restart — ${new Date().toISOString()}`,
     '',
@@ -155,11 +154,7 @@ async function main(): Promise<void> {
     row('restart phase (s)', 'restartSeconds'),
     '',
   ].join('\n');
-  // Compiled to bench/dist: results go next to the sources, in bench/results.
-  const dir = join(__dirname, '../results', new Date().toISOString().slice(0, 10));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'rolling-restart.md'), report);
-  console.log(`${report}\nwritten to ${join(dir, 'rolling-restart.md')}`);
+  writeReport('rolling-restart.md', report);
 }
 
 main().catch((err) => {
