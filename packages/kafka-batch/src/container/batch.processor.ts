@@ -22,9 +22,6 @@ export interface ProcessorHooks {
   /** False once the partition is being revoked or the container stops: no further attempts. */
   isActive(state: PartitionState): boolean;
   sleep(ms: number): Promise<void>;
-  onHandled(records: number, durationMs: number): void;
-  onFailed(records: number, error: unknown): void;
-  onDeadLettered(records: number): void;
 }
 
 const DEAD_LETTER_RETRY_MS = 1_000;
@@ -86,10 +83,8 @@ export class BatchProcessor {
         return true;
       }
       const ack = new BatchAcknowledgment();
-      const started = performance.now();
       try {
         await this.invoke(this.payload(remaining), ack);
-        this.hooks.onHandled(remaining.length, performance.now() - started);
         this.settle(states, remaining, ack, redeliveries);
         return false;
       } catch (error) {
@@ -104,7 +99,6 @@ export class BatchProcessor {
         attempt = key === failingOffsetKey ? attempt + 1 : 1;
         failingOffsetKey = key;
         if (remaining.length === 0) return false;
-        this.hooks.onFailed(failedIndex >= 0 ? 1 : remaining.length, error);
         const failing = failedIndex >= 0 ? remaining.slice(0, 1) : remaining;
         if (attempt < this.options.retry.attempts) {
           const delay = retryDelayMs(this.options.retry, attempt);
@@ -211,7 +205,6 @@ export class BatchProcessor {
     }
     for (const { raw } of letters)
       states.get(partitionKey(raw.topic, raw.partition))!.tracker.complete(raw.offset);
-    this.hooks.onDeadLettered(letters.length);
     return true;
   }
 

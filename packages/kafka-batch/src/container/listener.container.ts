@@ -86,9 +86,6 @@ export class ListenerContainer {
       {
         isActive: (state) => this.lifecycle === 'running' && !state.revoking,
         sleep: (ms) => this.sleep(ms),
-        onHandled: () => undefined,
-        onFailed: () => undefined,
-        onDeadLettered: () => undefined,
       },
       this.logger,
     );

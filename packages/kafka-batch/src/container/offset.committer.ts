@@ -29,8 +29,6 @@ export class OffsetCommitter {
     private readonly consumer: RdKafkaConsumer,
     private readonly partitions: () => Iterable<PartitionState>,
     private readonly logger: Logger,
-    private readonly onCommitted: (offsets: TopicPartitionOffset[], durationMs: number) => void = () =>
-      undefined,
   ) {}
 
   /** The consumer's 'offset.commit' event (config `offset_commit_cb: true`), in request order. */
@@ -86,7 +84,6 @@ export class OffsetCommitter {
       partition: state.partition,
       offset,
     }));
-    const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const answered = new Promise<CommitAnswer>((resolve) => {
       this.answers.push(resolve);
@@ -115,6 +112,5 @@ export class OffsetCommitter {
     }
     if (answer.error) throw answer.error;
     if (rejected.size > 0) throw new Error(`the broker rejected the commit for ${[...rejected].join(', ')}`);
-    this.onCommitted(offsets, performance.now() - started);
   }
 }
