@@ -13,7 +13,11 @@ module.exports = {
       rootDir: __dirname,
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/{packages,apps,libs}/*/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{packages,apps,libs}/*/src/**/*.spec.ts',
+        '<rootDir>/{packages,apps,libs}/*/test/unit/**/*.spec.ts',
+        '<rootDir>/test/unit/**/*.spec.ts',
+      ],
     },
     {
       displayName: 'integration',

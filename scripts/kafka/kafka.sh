@@ -4,7 +4,7 @@
 #
 #   kafka.sh start | stop | restart | status | logs [-f] | reset | jars | tool <class> [args...]
 #
-# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HOME (<repo>/.kafka),
+# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HOME (<repo>/.kafka), KAFKA_LIB (jars, $KAFKA_HOME/lib),
 #              KAFKA_HEAP_OPTS (-Xms256m -Xmx1g), KAFKA_START_TIMEOUT (60 seconds).
 set -euo pipefail
 
@@ -13,7 +13,7 @@ repo=$(cd "$here/../.." && pwd)
 home=${KAFKA_HOME:-$repo/.kafka}
 port=${KAFKA_PORT:-9092}
 controller_port=${KAFKA_CONTROLLER_PORT:-9093}
-lib=$home/lib
+lib=${KAFKA_LIB:-$home/lib}
 data=$home/data
 logs=$home/logs
 config=$home/server.properties

@@ -1,8 +1,34 @@
 import { Module } from '@nestjs/common';
-import { ConnectivityCheck } from './connectivity.check';
-import { TELEMETRY_CONFIG, telemetryConfigFromEnv } from './telemetry.config';
+import { KafkaBatchModule } from '@org/kafka-batch';
+import { TelemetryConfigModule } from './config/telemetry-config.module';
+import { TELEMETRY_CONFIG, TelemetryConfig } from './config/telemetry.config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { ReadingsTopicInitializer } from './kafka/readings-topic.initializer';
+import { MetricsModule } from './metrics/metrics.module';
+import { ReadingsModule } from './readings/readings.module';
 
 @Module({
-  providers: [{ provide: TELEMETRY_CONFIG, useFactory: () => telemetryConfigFromEnv() }, ConnectivityCheck],
+  imports: [
+    TelemetryConfigModule,
+    KafkaBatchModule.forRootAsync({
+      inject: [TELEMETRY_CONFIG],
+      useFactory: (config: TelemetryConfig) => ({
+        brokers: config.kafkaBootstrap,
+        clientId: 'telemetry',
+        rdkafka: config.kafkaSecurity,
+        defaults: {
+          groupId: config.groupId,
+          concurrency: config.concurrency,
+          shutdownTimeoutMs: config.shutdownTimeoutMs,
+        },
+      }),
+    }),
+    DatabaseModule,
+    ReadingsModule,
+    HealthModule,
+    MetricsModule,
+  ],
+  providers: [ReadingsTopicInitializer],
 })
 export class AppModule {}

@@ -1,17 +1,20 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
-import { telemetryConfigFromEnv } from './telemetry.config';
+import { telemetryConfigFromEnv } from './config/telemetry.config';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  app.enableShutdownHooks();
+  // Validated before the application module is even loaded (the listener reads its topic when
+  // its class is declared), so a bad variable is the first and only error line.
   const { httpPort } = telemetryConfigFromEnv();
+  const { AppModule } = await import('./app.module');
+  const app = await NestFactory.create(AppModule, { abortOnError: false });
+  app.enableShutdownHooks();
   await app.listen(httpPort, '0.0.0.0');
-  Logger.log(`telemetry listening on :${httpPort}`, 'Telemetry');
+  const address = app.getHttpServer().address() as { port: number };
+  Logger.log(`telemetry listening on :${address.port}`, 'Telemetry');
 }
 
 bootstrap().catch((err: Error) => {
-  Logger.error(err.message, err.stack, 'Telemetry');
+  Logger.error(err.message, err.name === 'ConfigError' ? undefined : err.stack, 'Telemetry');
   process.exit(1);
 });

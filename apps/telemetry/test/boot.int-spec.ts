@@ -1,40 +1,102 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
+import { createTestDatabase, TestDatabase, uniqueName } from '@org/testing';
+import { Client } from 'pg';
+import { startTelemetry } from './telemetry-app.process';
 
-// Runs the built app (dist/apps/telemetry, produced by `nest build telemetry` in `pnpm test`) as
-// `nest start telemetry` does, against the real broker and database.
-describe('telemetry app process', () => {
-  const entry = join(__dirname, '../../../dist/apps/telemetry/main.js');
+describe('telemetry service process', () => {
+  let database: TestDatabase;
 
-  it('boots, reaches Kafka and PostgreSQL, and stops cleanly on SIGTERM', async () => {
-    const app = spawn(process.execPath, [entry], { env: { ...process.env, PORT: '0', NO_COLOR: '1' } });
-    let output = '';
-    app.stdout.on('data', (chunk) => (output += chunk));
-    app.stderr.on('data', (chunk) => (output += chunk));
-    const exited = once(app, 'exit');
+  beforeAll(async () => {
+    database = await createTestDatabase('telemetry_boot');
+  });
+  afterAll(() => database?.drop());
 
-    const deadline = Date.now() + 30_000;
-    while (!output.includes('telemetry listening') && Date.now() < deadline && app.exitCode === null) {
-      await new Promise((r) => setTimeout(r, 100));
+  it('boots, creates its topic and schema by migration, answers its probes, and stops cleanly on SIGTERM', async () => {
+    const topic = uniqueName('telemetry_boot');
+    const app = startTelemetry({
+      DATABASE_URL: database.url,
+      TELEMETRY_TOPIC: topic,
+      TELEMETRY_PARTITIONS: '3',
+    });
+    await app.listening();
+    expect(app.output()).toMatch(/Kafka at \S+ answers/);
+    expect(app.output()).toContain(`created topic ${topic} with 3 partitions`);
+    expect(app.output()).toContain('using DATABASE_URL');
+
+    const live = await fetch(app.url('/health/live'));
+    const ready = await fetch(app.url('/health/ready'));
+    expect(live.status).toBe(200);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    const metrics = await fetch(app.url('/metrics'));
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    const text = await metrics.text();
+    expect(text).toContain('telemetry_readings_stored_total 0');
+    expect(text).toContain('process_cpu_user_seconds_total');
+
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations');
+      expect(rows.map((r) => r.name)).toEqual(['CreateTelemetryTables1767225600000']);
+      const tables = await client.query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+      );
+      expect(tables.rows.map((r) => r.tablename)).toEqual([
+        'device_latest',
+        'migrations',
+        'telemetry_readings',
+      ]);
+    } finally {
+      await client.end();
     }
-    expect(output).toMatch(/Kafka at \S+ answers/);
-    expect(output).toMatch(/PostgreSQL answers \(PostgreSQL \d+/);
-    expect(output).toContain('telemetry listening');
 
-    app.kill('SIGTERM');
+    app.child.kill('SIGTERM');
     // Nest closes the application, then re-raises the signal so the process ends as SIGTERM asked.
-    const [code, signal] = await exited;
-    expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await app.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(app.output()).toContain('[BatchListener telemetry-readings] stopped');
   });
 
-  it('refuses to start with an invalid PORT, naming it', async () => {
-    const app = spawn(process.execPath, [entry], { env: { ...process.env, PORT: 'eighty', NO_COLOR: '1' } });
-    let output = '';
-    app.stdout.on('data', (chunk) => (output += chunk));
-    app.stderr.on('data', (chunk) => (output += chunk));
-    const [code] = await once(app, 'exit');
+  it('warns, and keeps the topic as it is, when the topic exists with another partition count', async () => {
+    const topic = uniqueName('telemetry_boot_mismatch');
+    const first = startTelemetry({
+      DATABASE_URL: database.url,
+      TELEMETRY_TOPIC: topic,
+      TELEMETRY_PARTITIONS: '2',
+    });
+    await first.listening();
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    const second = startTelemetry({
+      DATABASE_URL: database.url,
+      TELEMETRY_TOPIC: topic,
+      TELEMETRY_PARTITIONS: '12',
+    });
+    await second.listening();
+    expect(second.output()).toContain(
+      `topic ${topic} has 2 partitions, TELEMETRY_PARTITIONS is 12: using the topic as it is`,
+    );
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be an integer in 0..65535 (got "eighty")'],
+    [{ TELEMETRY_PARTITIONS: '0' }, 'TELEMETRY_PARTITIONS must be an integer in 1..10000 (got "0")'],
+    [{ DATABASE_URL: 'mysql://db/telemetry' }, 'DATABASE_URL must start with postgres:// or postgresql://'],
+    [{ KAFKA_BOOTSTRAP: 'broker' }, 'KAFKA_BOOTSTRAP must be a list host:port[,host:port…] (got "broker")'],
+    [
+      { TELEMETRY_TOPIC: 'bad topic' },
+      'TELEMETRY_TOPIC must be 1..249 characters of A-Z a-z 0-9 . _ - (got "bad topic")',
+    ],
+    [
+      { KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' },
+      'KAFKA_SASL_USERNAME must be set when KAFKA_SECURITY_PROTOCOL=sasl_ssl',
+    ],
+  ])('refuses to start with %j, naming the variable and what is allowed', async (env, message) => {
+    const app = startTelemetry(env);
+    const { code } = await app.exited;
     expect(code).toBe(1);
-    expect(output).toContain('PORT must be an integer in 0..65535 (got "eighty")');
+    expect(app.output()).toContain(message);
   });
 });

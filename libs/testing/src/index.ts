@@ -7,3 +7,7 @@ export * from './produce';
 export * from './read-topic';
 export * from './test-database';
 export * from './wait-for-lag-zero';
+export * from './dedicated-broker';
+export * from './kafka-script';
+export * from './continuous-producer';
+export * from './tcp-proxy';

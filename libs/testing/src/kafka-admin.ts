@@ -90,6 +90,14 @@ export class KafkaAdmin {
     return { total: [...byPartition.values()].reduce((a, b) => a + b, 0), byPartition };
   }
 
+  /** Moves the partition's log start to `offset`, as retention would. */
+  async deleteRecordsBefore(topic: string, partition: number, offset: number): Promise<void> {
+    const [result] = await fromCallback<{ error?: Error }[]>((done) =>
+      this.client.deleteRecords([{ topic, partition, offset }], { timeout: 10_000 }, done),
+    );
+    if (result.error) throw result.error;
+  }
+
   close(): void {
     this.client.disconnect();
   }

@@ -12,13 +12,14 @@ export interface ReadRecord {
 
 /**
  * Reads a topic from the beginning without a consumer group until `expected` records arrived
- * (or the timeout passed) and returns what it read.
+ * (or the timeout passed) and returns what it read. With `drain`, it goes on reading until the
+ * topic has nothing more, so duplicates beyond `expected` are seen too.
  */
 export async function readTopic(
   topic: string,
   partitions: number,
   expected: number,
-  { timeoutMs = 20_000, bootstrap = kafkaBootstrap() } = {},
+  { timeoutMs = 20_000, bootstrap = kafkaBootstrap(), drain = false } = {},
 ): Promise<ReadRecord[]> {
   const consumer = new KafkaConsumer(
     { 'bootstrap.servers': bootstrap, 'group.id': 'test-harness-reader', 'enable.auto.commit': false },
@@ -29,8 +30,10 @@ export async function readTopic(
   const records: ReadRecord[] = [];
   try {
     const deadline = Date.now() + timeoutMs;
-    while (records.length < expected && Date.now() < deadline) {
+    let more = true;
+    while ((records.length < expected || (drain && more)) && Date.now() < deadline) {
       const batch = await fromCallback<Message[]>((done) => consumer.consume(1000, done));
+      more = batch.length > 0;
       for (const m of batch) {
         const headers: Record<string, string> = {};
         for (const header of m.headers ?? [])

@@ -4,14 +4,16 @@ import { KafkaListenerRegistry } from './container/listener-container.registry';
 import { BatchListenerMetadataAccessor } from './discovery/batch-listener-metadata.accessor';
 import { BatchListenerExplorer } from './discovery/batch-listener.explorer';
 import { ConfigurableModuleClass } from './kafka-batch.module-definition';
+import { KafkaLagMonitor } from './lag/lag.monitor';
 
 /**
  * `KafkaBatchModule.forRoot({ brokers })` or `.forRootAsync({ useFactory, inject })`; add
- * `isGlobal: true` to make KafkaListenerRegistry injectable everywhere.
+ * `isGlobal: false` to keep KafkaListenerRegistry and KafkaLagMonitor (and the health and metrics
+ * modules, which need them) inside the importing module.
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [BatchListenerMetadataAccessor, BatchListenerExplorer, KafkaListenerRegistry],
-  exports: [KafkaListenerRegistry],
+  providers: [BatchListenerMetadataAccessor, BatchListenerExplorer, KafkaListenerRegistry, KafkaLagMonitor],
+  exports: [KafkaListenerRegistry, KafkaLagMonitor],
 })
 export class KafkaBatchModule extends ConfigurableModuleClass {}

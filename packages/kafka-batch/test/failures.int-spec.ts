@@ -66,7 +66,70 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
     );
   });
 
-  it('dead-letters a whole batch when the handler keeps failing without naming a record', async () => {
+  it('bisects a batch that keeps failing down to the poison record, and dead-letters only that one', async () => {
+    const { topic, groupId } = await suite.newTopic('bisect', 1);
+    await produceRecords(
+      topic,
+      Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: { i } })),
+    );
+    const written: number[] = [];
+    let calls = 0;
+    await suite.start(
+      {
+        topics: [topic],
+        groupId,
+        maxPollRecords: 40,
+        fetchMinBytes: 40 * 8,
+        retry: { attempts: 2, initialDelayMs: 10 },
+      },
+      (batch: KafkaBatch<{ i: number }>) => {
+        calls++;
+        // All or nothing, like one INSERT of the whole batch meeting a CHECK constraint.
+        if (batch.values.some((v) => v.i === 29)) throw new Error('violates check constraint "positive_i"');
+        written.push(...batch.values.map((v) => v.i));
+      },
+    );
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
+    expect([...new Set(written)].sort((a, b) => a - b)).toEqual(
+      [...Array(40).keys()].filter((i) => i !== 29),
+    );
+    const [dead] = await readTopic(`${topic}.DLT`, 1, 1);
+    expect(dead.key).toBe('k29');
+    expect(dead.headers[DLT_HEADERS.exceptionMessage]).toBe('violates check constraint "positive_i"');
+    // Per batch that met the poison: the attempts on the whole, then about 2 × log2(size) halves.
+    expect(calls).toBeLessThanOrEqual(4 * (2 + 2 * Math.ceil(Math.log2(40))));
+  });
+
+  it('redelivers on a transient failure (database outage) without counting attempts or dead-lettering', async () => {
+    const { topic, groupId } = await suite.newTopic('transient', 2);
+    await produceRecords(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ value: { i }, partition: i % 2 })),
+    );
+    const failuresAt: number[] = [];
+    const written = new Set<number>();
+    const { registry } = await suite.start(
+      {
+        topics: [topic],
+        groupId,
+        retry: { attempts: 2, initialDelayMs: 50, multiplier: 2, maxDelayMs: 400 },
+      },
+      (batch: KafkaBatch<{ i: number }>) => {
+        if (failuresAt.length < 6) {
+          failuresAt.push(Date.now());
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+        }
+        batch.values.forEach((v) => written.add(v.i));
+      },
+    );
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
+    expect([...written].sort((a, b) => a - b)).toEqual([...Array(10).keys()]);
+    expect(failuresAt).toHaveLength(6);
+    expect(await admin.listTopics()).not.toContain(`${topic}.DLT`);
+    expect(registry.get('test-listener').pausedPartitions()).toEqual([]);
+  });
+
+  it('dead-letters a whole batch when the handler keeps failing without naming a record (bisect off)', async () => {
     const { topic, groupId } = await suite.newTopic('retry_all', 1);
     await produceRecords(
       topic,
@@ -77,7 +140,7 @@ describe('failures: retries and the dead-letter topic (real broker)', () => {
       {
         topics: [topic],
         groupId,
-        retry: { attempts: 2, initialDelayMs: 10 },
+        retry: { attempts: 2, initialDelayMs: 10, bisect: false },
         deadLetter: { topic: (t) => `${t}-dead` },
       },
       () => {

@@ -6,6 +6,7 @@ import {
   BatchListenerOptions,
   KafkaBatch,
   KafkaBatchModule,
+  KafkaBatchModuleOptions,
   KafkaListenerRegistry,
   KafkaRecord,
 } from '@org/kafka-batch';
@@ -26,6 +27,7 @@ export async function startListenerApp(
   options: BatchListenerOptions,
   handler: TestHandler,
   metadata: ModuleMetadata = {},
+  moduleOptions: Partial<KafkaBatchModuleOptions> = {},
 ): Promise<ListenerApp> {
   @Injectable()
   class TestListener {
@@ -37,7 +39,7 @@ export async function startListenerApp(
 
   @Module({
     imports: [
-      KafkaBatchModule.forRoot({ brokers: kafkaBootstrap(), clientId: 'it' }),
+      KafkaBatchModule.forRoot({ brokers: kafkaBootstrap(), clientId: 'it', ...moduleOptions }),
       ...(metadata.imports ?? []),
     ],
     providers: [TestListener, ...(metadata.providers ?? [])],

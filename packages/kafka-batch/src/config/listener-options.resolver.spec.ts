@@ -1,3 +1,4 @@
+import { isTransientError } from '../failure/transient-error.classifier';
 import { KafkaBatchConfigError, resolveListenerOptions } from './listener-options.resolver';
 
 const valid = { topics: ['t'], groupId: 'g' };
@@ -19,7 +20,15 @@ describe('resolveListenerOptions', () => {
       autoOffsetReset: 'earliest',
       maxInFlightRecords: 800,
     });
-    expect(resolved.retry).toEqual({ attempts: 3, initialDelayMs: 200, multiplier: 2, maxDelayMs: 10_000 });
+    expect(resolved.retry).toEqual({
+      attempts: 3,
+      initialDelayMs: 200,
+      multiplier: 2,
+      maxDelayMs: 10_000,
+      transient: isTransientError,
+      bisect: true,
+    });
+    expect(resolved.maxBatchDurationMs).toBe(resolved.maxPollIntervalMs);
     expect(resolved.deadLetter.topic('readings')).toBe('readings.DLT');
   });
 
@@ -45,6 +54,8 @@ describe('resolveListenerOptions', () => {
       'option "heartbeatIntervalMs" must be at most a third of sessionTimeoutMs (3000) (got 4000)',
     ],
     [{ retry: { attempts: 0 } }, 'option "retry.attempts" must be an integer in 1..1000 (got 0)'],
+    [{ retry: { bisect: 'yes' as never } }, 'option "retry.bisect" must be true or false (got "yes")'],
+    [{ maxBatchDurationMs: 10 }, 'option "maxBatchDurationMs" must be an integer in 100..86400000 (got 10)'],
     [{ topicPattern: /^t/ }, 'options "topics" and "topicPattern" exclude each other'],
     [
       { assignor: 'sticky' },

@@ -7,6 +7,7 @@ import type {
   RetryOptions,
 } from '../interfaces/batch-listener-options.interface';
 import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';
+import { isTransientError } from '../failure/transient-error.classifier';
 import { resolveGroupInstanceId } from '../membership/group-instance-id';
 import { ListenerOptionsSchema } from './listener-options.schema';
 
@@ -14,7 +15,14 @@ export class KafkaBatchConfigError extends Error {
   override readonly name = 'KafkaBatchConfigError';
 }
 
-const RETRY_DEFAULTS: RetryOptions = { attempts: 3, initialDelayMs: 200, multiplier: 2, maxDelayMs: 10_000 };
+const RETRY_DEFAULTS: RetryOptions = {
+  attempts: 3,
+  initialDelayMs: 200,
+  multiplier: 2,
+  maxDelayMs: 10_000,
+  transient: isTransientError,
+  bisect: true,
+};
 const DEAD_LETTER_DEFAULTS: DeadLetterOptions = { enabled: true, topic: (topic) => `${topic}.DLT` };
 
 function describe(value: unknown): string {
@@ -35,6 +43,7 @@ export function resolveListenerOptions(
   const merged = { ...module.defaults, ...own };
   const maxPollRecords = merged.maxPollRecords ?? 500;
   const concurrency = merged.concurrency ?? 1;
+  const maxPollIntervalMs = merged.maxPollIntervalMs ?? 300_000;
   const resolved: ResolvedListenerOptions = {
     id: listenerId,
     groupId: merged.groupId as string,
@@ -46,7 +55,8 @@ export function resolveListenerOptions(
     concurrency,
     sessionTimeoutMs: merged.sessionTimeoutMs ?? 45_000,
     heartbeatIntervalMs: merged.heartbeatIntervalMs ?? 3_000,
-    maxPollIntervalMs: merged.maxPollIntervalMs ?? 300_000,
+    maxPollIntervalMs,
+    maxBatchDurationMs: merged.maxBatchDurationMs ?? maxPollIntervalMs,
     autoOffsetReset: merged.autoOffsetReset ?? 'earliest',
     ackMode: merged.ackMode ?? 'batch',
     deserializer: merged.deserializer ?? 'json',
@@ -123,6 +133,12 @@ function crossFieldProblems(o: ResolvedListenerOptions): string[] {
     problems.push(
       `options "retry" need initialDelayMs >= 0, maxDelayMs >= initialDelayMs and multiplier >= 1 (got ${describe({ initialDelayMs, multiplier, maxDelayMs })})`,
     );
+  }
+  if (typeof o.retry.transient !== 'function') {
+    problems.push('option "retry.transient" must be a function from an error to true (transient) or false');
+  }
+  if (typeof o.retry.bisect !== 'boolean') {
+    problems.push(`option "retry.bisect" must be true or false (got ${describe(o.retry.bisect)})`);
   }
   if (typeof o.deadLetter.topic !== 'function') {
     problems.push(

@@ -44,6 +44,7 @@ export class ListenerOptionsSchema {
   @Range(1_000, 3_600_000) sessionTimeoutMs!: number;
   @Range(100, 3_600_000) heartbeatIntervalMs!: number;
   @Range(1_000, 86_400_000) maxPollIntervalMs!: number;
+  @Range(100, 86_400_000) maxBatchDurationMs!: number;
   @Range(1, 10_000_000) maxInFlightRecords!: number;
   @Range(1024, 2 ** 31 - 1) maxInFlightBytes!: number;
   @Range(0, 3_600_000) shutdownTimeoutMs!: number;

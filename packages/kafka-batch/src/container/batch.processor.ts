@@ -7,6 +7,7 @@ import type { Acknowledgment, KafkaBatch, KafkaRecord } from '../interfaces/kafk
 import type { RawRecord } from '../interfaces/raw-record.interface';
 import { BatchAcknowledgment } from './batch.acknowledgment';
 import { createBatch } from './kafka-batch';
+import type { ListenerEvents } from './listener.events';
 import type { PartitionState } from './partition.state';
 import { RecordDecoder } from './record.decoder';
 
@@ -39,6 +40,7 @@ export class BatchProcessor {
     private readonly invoke: ListenerInvoker,
     private readonly deadLetters: DeadLetterPublisher | undefined,
     private readonly hooks: ProcessorHooks,
+    private readonly events: ListenerEvents,
     private readonly logger: Logger,
   ) {
     this.decoder = new RecordDecoder(options);
@@ -59,6 +61,8 @@ export class BatchProcessor {
     }
     if (this.options.ackMode === 'record') {
       for (let i = 0; i < records.length; i++) {
+        if (i > 0 && !this.allActive(states, [records[i]]))
+          return this.redeliverAll(states, records.slice(i), redeliveries);
         const stopped = await this.handle(states, [records[i]], redeliveries);
         if (stopped) return this.redeliverAll(states, records.slice(i + 1), redeliveries);
       }
@@ -68,50 +72,90 @@ export class BatchProcessor {
     return redeliveries;
   }
 
-  /** Invokes the handler until the records are settled; true when interrupted (stop, revoke). */
+  /**
+   * Invokes the handler until the records are settled; true when interrupted (stop, revoke, or a
+   * transient failure that redelivers them later). `attempts` is what this call may spend;
+   * `spent` counts invocations a bisected parent already made, for the dead-letter headers.
+   */
   private async handle(
     states: Map<string, PartitionState>,
     records: KafkaRecord[],
     redeliveries: Map<PartitionState, Redelivery>,
+    attempts = this.options.retry.attempts,
+    spent = 0,
   ): Promise<boolean> {
     let remaining = records;
     let attempt = 0;
     let failingOffsetKey = '';
     while (remaining.length > 0) {
-      if (![...this.statesOf(states, remaining)].every((s) => this.hooks.isActive(s))) {
+      // Stop and revoke wait for dispatched batches, so a first attempt always runs: skipping it
+      // would leave records that were dead-lettered just before it to be dead-lettered again.
+      // Only retries are cut short.
+      if (attempt > 0 && !this.allActive(states, remaining)) {
         this.redeliverAll(states, remaining, redeliveries);
         return true;
       }
       const ack = new BatchAcknowledgment();
+      const startedAt = performance.now();
       try {
         await this.invoke(this.payload(remaining), ack);
+        this.events.emit('handled', {
+          records: remaining.length,
+          durationMs: performance.now() - startedAt,
+          failed: false,
+        });
         this.settle(states, remaining, ack, redeliveries);
         return false;
       } catch (error) {
+        this.events.emit('handled', {
+          records: remaining.length,
+          durationMs: performance.now() - startedAt,
+          failed: true,
+        });
         remaining = this.completeAcknowledged(states, remaining, ack);
         const failedIndex = this.failedIndex(error, remaining);
         if (failedIndex > 0) {
           this.complete(states, remaining.slice(0, failedIndex));
           remaining = remaining.slice(failedIndex);
         }
+        if (remaining.length === 0) return false;
+        if (this.options.retry.transient(error)) {
+          this.backOffTransient(states, remaining, redeliveries, error);
+          return true;
+        }
         const head = remaining[0];
-        const key = head ? `${head.topic}/${head.partition}/${head.offset}/${failedIndex >= 0}` : '';
+        const key = `${head.topic}/${head.partition}/${head.offset}/${failedIndex >= 0}`;
         attempt = key === failingOffsetKey ? attempt + 1 : 1;
         failingOffsetKey = key;
-        if (remaining.length === 0) return false;
         const failing = failedIndex >= 0 ? remaining.slice(0, 1) : remaining;
-        if (attempt < this.options.retry.attempts) {
+        if (attempt < attempts) {
           const delay = retryDelayMs(this.options.retry, attempt);
           this.logger.warn(
-            `${this.options.id}: handler failed on ${describe(failing)} (attempt ${attempt}/${this.options.retry.attempts}), retrying in ${delay} ms: ${message(error)}`,
+            `${this.options.id}: handler failed on ${describe(failing)} (attempt ${attempt}/${attempts}), retrying in ${delay} ms: ${message(error)}`,
           );
           await this.hooks.sleep(delay);
           continue;
         }
+        if (failing.length > 1 && this.options.retry.bisect) {
+          this.logger.warn(
+            `${this.options.id}: handler failed on ${describe(failing)} after ${spent + attempt} attempts; bisecting to find the failing records: ${message(error)}`,
+          );
+          const half = Math.ceil(failing.length / 2);
+          const [first, second] = [failing.slice(0, half), failing.slice(half)];
+          if (await this.handle(states, first, redeliveries, 1, spent + attempt)) {
+            this.redeliverAll(states, second, redeliveries);
+            return true;
+          }
+          return this.handle(states, second, redeliveries, 1, spent + attempt);
+        }
         this.logger.error(
-          `${this.options.id}: handler failed on ${describe(failing)} after ${attempt} attempts: ${message(error)}`,
+          `${this.options.id}: handler failed on ${describe(failing)} after ${spent + attempt} attempts: ${message(error)}`,
         );
-        const letters = failing.map((r) => ({ raw: rawOf(r), reason: asError(error), attempts: attempt }));
+        const letters = failing.map((r) => ({
+          raw: rawOf(r),
+          reason: asError(error),
+          attempts: spent + attempt,
+        }));
         const published = await this.deadLetter(states, letters);
         if (!published) {
           this.redeliverAll(states, remaining, redeliveries);
@@ -131,6 +175,28 @@ export class BatchProcessor {
       : createBatch(this.options.id, this.options.groupId, records);
   }
 
+  /**
+   * An outage, not bad records: deliver them again after a backoff that grows with the failures in
+   * a row on the partition. The partition pauses meanwhile instead of spinning, and its offset
+   * stays where it is.
+   */
+  private backOffTransient(
+    states: Map<string, PartitionState>,
+    records: KafkaRecord[],
+    redeliveries: Map<PartitionState, Redelivery>,
+    error: unknown,
+  ): void {
+    for (const state of this.statesOf(states, records)) {
+      state.transientFailures++;
+      const first = records.find((r) => r.topic === state.topic && r.partition === state.partition)!;
+      const backoffMs = retryDelayMs(this.options.retry, state.transientFailures);
+      redeliveries.set(state, { offset: first.offset, backoffMs });
+      this.logger.warn(
+        `${this.options.id}: transient failure on ${state.topic}[${state.partition}]@${first.offset} (${state.transientFailures} in a row, not counted as an attempt), delivering again in ${backoffMs} ms: ${message(error)}`,
+      );
+    }
+  }
+
   /** After a successful invocation: what was acknowledged is done, the rest is redelivered. */
   private settle(
     states: Map<string, PartitionState>,
@@ -141,6 +207,7 @@ export class BatchProcessor {
     const acknowledgeAll = ack.all || this.options.ackMode !== 'manual';
     for (const [key, recordsOfPartition] of groupByPartition(records)) {
       const state = states.get(key)!;
+      state.transientFailures = 0;
       const nack = ack.nacks.get(key);
       const through = acknowledgeAll ? Infinity : (ack.through.get(key) ?? -1);
       const doneBelow = nack ? Math.min(nack.offset, through + 1) : through + 1;
@@ -205,6 +272,8 @@ export class BatchProcessor {
     }
     for (const { raw } of letters)
       states.get(partitionKey(raw.topic, raw.partition))!.tracker.complete(raw.offset);
+    if (this.deadLetters)
+      this.events.emit('deadLettered', { topic: letters[0].raw.topic, records: letters.length });
     return true;
   }
 
@@ -224,6 +293,10 @@ export class BatchProcessor {
         redeliveries.set(state, { offset: r.offset, backoffMs: 0 });
     }
     return redeliveries;
+  }
+
+  private allActive(states: Map<string, PartitionState>, records: KafkaRecord[]): boolean {
+    return [...this.statesOf(states, records)].every((s) => this.hooks.isActive(s));
   }
 
   private *statesOf(states: Map<string, PartitionState>, records: KafkaRecord[]): Iterable<PartitionState> {

@@ -18,6 +18,7 @@ import type { KafkaRebalanceListener } from '../membership/rebalance-listener.in
 import { RebalanceNotifier } from '../membership/rebalance.notifier';
 import { BatchProcessor, ListenerInvoker, Redelivery } from './batch.processor';
 import { InFlightBudget } from './in-flight.budget';
+import { ListenerEvents } from './listener.events';
 import { OffsetCommitter } from './offset.committer';
 import { PartitionState, SeekTarget } from './partition.state';
 
@@ -36,9 +37,11 @@ const OFFSET_END = -1;
  */
 export class ListenerContainer {
   readonly logger: Logger;
+  readonly events = new ListenerEvents();
   private readonly consumer: RdKafkaConsumer;
   private readonly partitions = new Map<string, PartitionState>();
-  private readonly active = new Set<Promise<void>>();
+  /** Running batches and when each started. */
+  private readonly active = new Map<Promise<void>, number>();
   private readonly budget: InFlightBudget;
   private readonly committer: OffsetCommitter;
   private readonly processor: BatchProcessor;
@@ -51,6 +54,8 @@ export class ListenerContainer {
   private lifecycle: ContainerState = 'created';
   private fatalError: Error | undefined;
   lastPollAt = 0;
+  /** When the group first gave this consumer an assignment (possibly empty) since it started. */
+  joinedGroupAt: number | undefined;
 
   constructor(
     readonly options: ResolvedListenerOptions,
@@ -70,7 +75,12 @@ export class ListenerContainer {
     }) as RdKafkaConsumer;
     this.consumer.on('event.error', (err) => this.onClientError(err));
     this.consumer.on('event.log', (log: ClientLog) => this.onClientLog(log));
-    this.committer = new OffsetCommitter(this.consumer, () => this.partitions.values(), this.logger);
+    this.committer = new OffsetCommitter(
+      this.consumer,
+      () => this.partitions.values(),
+      this.events,
+      this.logger,
+    );
     this.consumer.on('offset.commit', (err, offsets) => this.committer.onCommitAnswer(err, offsets));
     this.deadLetters = options.deadLetter.enabled
       ? new DeadLetterPublisher(
@@ -87,6 +97,7 @@ export class ListenerContainer {
         isActive: (state) => this.lifecycle === 'running' && !state.revoking,
         sleep: (ms) => this.sleep(ms),
       },
+      this.events,
       this.logger,
     );
   }
@@ -108,6 +119,28 @@ export class ListenerContainer {
     return [...this.partitions.values()].map(({ topic, partition }) => ({ topic, partition }));
   }
 
+  /** The partition is assigned here and not being revoked. */
+  holds(topic: string, partition: number): boolean {
+    const state = this.partitions.get(partitionKey(topic, partition));
+    return state !== undefined && !state.revoking;
+  }
+
+  /** The poll loop runs and has polled within max.poll.interval.ms. */
+  pollLoopAlive(now = Date.now()): boolean {
+    return (
+      (this.lifecycle === 'running' || this.lifecycle === 'stopping') &&
+      now - this.lastPollAt <= this.options.maxPollIntervalMs
+    );
+  }
+
+  /** Start time of the longest-running batch; undefined when none runs. */
+  get oldestBatchStartedAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const startedAt of this.active.values())
+      if (oldest === undefined || startedAt < oldest) oldest = startedAt;
+    return oldest;
+  }
+
   pausedPartitions(): { topic: string; partition: number; reasons: string[] }[] {
     return [...this.partitions.values()]
       .filter((s) => s.pausedFor.size > 0)
@@ -117,11 +150,13 @@ export class ListenerContainer {
   async start(): Promise<void> {
     if (this.lifecycle !== 'created' && this.lifecycle !== 'stopped') return;
     this.lifecycle = 'starting';
+    this.joinedGroupAt = undefined;
     await fromCallback((done) => this.consumer.connect({ timeout: 30_000 }, done));
     this.consumer.setDefaultConsumeTimeout(CONSUME_TIMEOUT_MS);
     this.consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
     this.consumer.subscribe(this.options.topicPattern ? [this.options.topicPattern] : this.options.topics);
     this.lifecycle = 'running';
+    this.lastPollAt = Date.now();
     this.pollLoop = this.poll();
     this.logger.log(
       `started: group ${this.options.groupId}, ${this.options.topicPattern ?? this.options.topics.join(', ')}, maxPollRecords ${this.options.maxPollRecords}, concurrency ${this.options.concurrency}, ackMode ${this.options.ackMode}`,
@@ -138,7 +173,7 @@ export class ListenerContainer {
       // The poll loop keeps running while draining: librdkafka delivers commit answers (and
       // rebalance events) only to a consumer that polls. It fetches nothing new meanwhile.
       for (const state of this.partitions.values()) this.pause(state, 'backpressure');
-      await this.settle([...this.active], this.options.shutdownTimeoutMs);
+      await this.settle([...this.active.keys()], this.options.shutdownTimeoutMs);
       await this.committer
         .flush()
         .catch((err: Error) => this.logger.error(`final commit failed: ${err.message}`));
@@ -153,6 +188,14 @@ export class ListenerContainer {
     await this.deadLetters?.close();
     this.lifecycle = failed ? 'failed' : 'stopped';
     this.logger.log('stopped');
+  }
+
+  /** The group's committed offsets, asked of the group coordinator (OffsetFetch) without blocking the loop. */
+  committedOffsets(
+    partitions: { topic: string; partition: number }[],
+    timeoutMs: number,
+  ): Promise<{ topic: string; partition: number; offset: number }[]> {
+    return fromCallback((done) => this.consumer.committed(partitions, timeoutMs, done));
   }
 
   /** Repositions a partition; applied after its current batch when it is busy. */
@@ -251,7 +294,7 @@ export class ListenerContainer {
         raws.push(...state.take(room));
       }
       const run = this.run(states, raws);
-      this.active.add(run);
+      this.active.set(run, Date.now());
       for (const state of states.values()) state.inFlight = run;
       run.finally(() => this.active.delete(run));
     }
@@ -379,7 +422,9 @@ export class ListenerContainer {
         }
         if (cooperative) this.consumer.incrementalAssign(assignment);
         else this.consumer.assign(assignment);
+        this.joinedGroupAt ??= Date.now();
         this.logger.log(`assigned ${describeAssignment(assignment)}`);
+        this.events.emit('rebalanced', { kind: 'assigned', partitions: assignment.length });
         void this.rebalance.notify(
           'onPartitionsAssigned',
           assignment.map(({ topic, partition }) => ({ topic, partition })),
@@ -442,6 +487,7 @@ export class ListenerContainer {
       if (this.consumer.isConnected()) this.logger.error(`unassign failed: ${(e as Error).message}`);
     }
     this.logger.log(`${lost ? 'lost' : 'revoked'} ${describeAssignment(assignment)}`);
+    this.events.emit('rebalanced', { kind: lost ? 'lost' : 'revoked', partitions: assignment.length });
   }
 
   private onClientError(err: LibrdKafkaError): void {
@@ -468,6 +514,7 @@ export class ListenerContainer {
     }
     this.fatalError = new Error(reason);
     this.logger.error(`fatal client error, this listener stops: ${reason}`);
+    this.events.emit('fatal', { reason });
     if (this.lifecycle === 'running') {
       this.lifecycle = 'failed';
       this.wakeSleepers();

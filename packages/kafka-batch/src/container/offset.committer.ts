@@ -1,6 +1,7 @@
 import type { TopicPartitionOffset } from '@confluentinc/kafka-javascript';
 import { Logger } from '@nestjs/common';
 import type { RdKafkaConsumer } from '../client/rdkafka.types';
+import type { ListenerEvents } from './listener.events';
 import type { PartitionState } from './partition.state';
 
 const RETRY_FAILED_COMMIT_MS = 1_000;
@@ -28,6 +29,7 @@ export class OffsetCommitter {
   constructor(
     private readonly consumer: RdKafkaConsumer,
     private readonly partitions: () => Iterable<PartitionState>,
+    private readonly events: ListenerEvents,
     private readonly logger: Logger,
   ) {}
 
@@ -85,6 +87,7 @@ export class OffsetCommitter {
       offset,
     }));
     let timer: NodeJS.Timeout | undefined;
+    const sentAt = performance.now();
     const answered = new Promise<CommitAnswer>((resolve) => {
       this.answers.push(resolve);
       timer = setTimeout(() => {
@@ -105,6 +108,10 @@ export class OffsetCommitter {
     }
     const answer = await answered;
     const rejected = new Set(answer.offsets.filter((o) => o.error).map((o) => `${o.topic}[${o.partition}]`));
+    this.events.emit('committed', {
+      durationMs: performance.now() - sentAt,
+      failed: answer.error !== undefined || rejected.size > 0,
+    });
     for (const { state, offset } of sent) {
       if (answer.error || rejected.has(`${state.topic}[${state.partition}]`))
         state.tracker.commitFailed(offset);

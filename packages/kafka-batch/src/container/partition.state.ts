@@ -13,6 +13,8 @@ export class PartitionState {
   busy = false;
   revoking = false;
   readonly pausedFor = new Set<PauseReason>();
+  /** Transient failures in a row (database or network outage): the redelivery backoff grows with them. */
+  transientFailures = 0;
   /**
    * Records from consume() calls issued before a rewind or seek took effect are stale for this
    * partition; only calls numbered from here on count.

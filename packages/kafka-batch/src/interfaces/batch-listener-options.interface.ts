@@ -25,6 +25,17 @@ export interface RetryOptions {
   multiplier: number;
   /** Upper bound of one delay. Default 10 s. */
   maxDelayMs: number;
+  /**
+   * Failures that say nothing about the records (a database or network outage): the records are
+   * delivered again after a growing backoff, as long as it lasts, never counted as attempts and
+   * never dead-lettered. Default: lost or refused connections and retryable database states.
+   */
+  transient: (error: unknown) => boolean;
+  /**
+   * When a batch of several records fails every attempt, split it in halves and handle each once
+   * more, down to the single records that fail: only those are dead-lettered. Default true.
+   */
+  bisect: boolean;
 }
 
 export interface DeadLetterOptions {
@@ -52,6 +63,8 @@ export interface BatchListenerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxPollIntervalMs?: number;
+  /** Longest a batch may run before liveness reports the listener stuck. Default maxPollIntervalMs. */
+  maxBatchDurationMs?: number;
   autoOffsetReset?: AutoOffsetReset;
   ackMode?: AckMode;
   deserializer?: ValueDeserializer;

@@ -9,4 +9,15 @@ export interface KafkaBatchModuleOptions {
   defaults?: Omit<BatchListenerOptions, 'id' | 'topics' | 'topicPattern'>;
   /** librdkafka properties for every client (SSL, SASL, …), e.g. `{ 'security.protocol': 'sasl_ssl' }`. */
   rdkafka?: LibrdkafkaConfig;
+  /** The lag monitor behind readiness and the lag metrics. */
+  lag?: LagMonitorOptions;
+}
+
+export interface LagMonitorOptions {
+  /** Sample committed and end offsets. Default true. */
+  enabled?: boolean;
+  /** Time between samples, 100..3600000 ms. Default 5000. */
+  intervalMs?: number;
+  /** Samples in the sliding window the status is judged on (Burrow's window), 2..1000. Default 10. */
+  windowSize?: number;
 }

@@ -1,4 +1,3 @@
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type {
   DataSource,
   EntityManager,
@@ -16,8 +15,9 @@ import type {
   UpsertOptions,
 } from './bulk-write.interfaces';
 import type { BulkWriteStrategy, StrategyOutcome } from './bulk-write.strategy';
+import { conflictValues } from './conflict-values';
 import { CopyStrategy } from './copy.strategy';
-import { compositeKey, dedupeLastWins } from './dedupe';
+import { allRows, dedupeLastWins } from './dedupe';
 import { maxBindParameters } from './parameter-limit';
 import { quotedTable } from './postgres-sql';
 import { selectStrategy } from './strategy.selector';
@@ -105,8 +105,8 @@ export class BulkRepository<Entity extends ObjectLiteral> {
     }
     const indexed =
       operation.kind === 'upsert'
-        ? dedupeLastWins(rows, (row) => this.conflictKey(operation.conflictColumns, row))
-        : { rows: [...rows], sourceIndexes: rows.map((_, i) => i) };
+        ? dedupeLastWins(rows, conflictValues(this.dataSource.driver, operation.conflictColumns, rows))
+        : allRows(rows);
     const context = { table: quotedTable(this.metadata), operation: operation.kind, strategy: strategy.name };
     const outcome = await attributeFailure(context, () =>
       this.inTransaction(options.manager, (queryRunner) =>
@@ -121,13 +121,6 @@ export class BulkRepository<Entity extends ObjectLiteral> {
       ),
     );
     return summarize(rows.length, outcome, strategy.name, started);
-  }
-
-  private conflictKey(columns: readonly ColumnMetadata[], row: Entity): string | undefined {
-    const { driver } = this.dataSource;
-    return compositeKey(
-      columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column)),
-    );
   }
 
   private async inTransaction<T>(

@@ -1,5 +1,6 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata, ObjectLiteral } from 'typeorm';
+import { readColumn } from './column-read';
 
 /**
  * Rows that define the same columns, laid out column by column (one array per column, as UNNEST and
@@ -9,60 +10,71 @@ import type { EntityMetadata, ObjectLiteral } from 'typeorm';
 export interface ColumnGroup {
   columns: ColumnMetadata[];
   values: unknown[][];
-  sourceIndexes: number[];
+  sourceIndexes: readonly number[];
 }
+
+const insertableByEntity = new WeakMap<EntityMetadata, ColumnMetadata[]>();
 
 /**
  * Splits rows by the set of columns they define. A column a row leaves undefined gets its database
  * DEFAULT, which a typed array cannot express per element, so such rows are written by a statement of
  * their own that omits the column. Batches mapped from one message type have a single shape and so a
  * single group; explicit `null` is a value (NULL), not a missing column.
+ *
+ * Each column is read once for all rows; with a single shape (the common case) those arrays are the
+ * group's as they are, and a row of the previous row's shape needs no signature.
  */
 export function groupByDefinedColumns<Entity extends ObjectLiteral>(
   metadata: EntityMetadata,
   rows: readonly Entity[],
   sourceIndexes: readonly number[],
 ): ColumnGroup[] {
-  const candidates = metadata.columns.filter((column) => column.isInsert && !column.generatedType);
-  const driver = metadata.connection.driver;
-  const groups = new Map<string, { present: number[]; rows: unknown[][]; sourceIndexes: number[] }>();
-  rows.forEach((row, rowIndex) => {
-    const cells = candidates.map((column) =>
-      cellValue(column, row, driver.preparePersistentValue.bind(driver)),
-    );
-    const signature = cells.map((cell) => (cell === undefined ? '0' : '1')).join('');
-    let group = groups.get(signature);
-    if (!group) {
-      group = {
-        present: cells.flatMap((cell, i) => (cell === undefined ? [] : [i])),
-        rows: [],
-        sourceIndexes: [],
-      };
-      groups.set(signature, group);
-    }
-    group.rows.push(cells);
-    group.sourceIndexes.push(sourceIndexes[rowIndex]);
+  const candidates = insertableColumns(metadata);
+  const values = candidates.map((column) => readColumn(column, rows));
+  const rowsByShape = new Map<string, number[]>();
+  let current: number[] | undefined;
+  let currentRow = -1;
+  for (let row = 0; row < rows.length; row++) {
+    if (!current || !sameShape(values, row, currentRow)) current = rowsOfShape(rowsByShape, values, row);
+    current.push(row);
+    currentRow = row;
+  }
+  return [...rowsByShape.values()].map((shapeRows) => {
+    const present = candidates.flatMap((_, c) => (values[c][shapeRows[0]] === undefined ? [] : [c]));
+    const whole = shapeRows.length === rows.length;
+    return {
+      columns: present.map((c) => candidates[c]),
+      values: present.map((c) => (whole ? values[c] : shapeRows.map((row) => values[c][row]))),
+      sourceIndexes: whole ? sourceIndexes : shapeRows.map((row) => sourceIndexes[row]),
+    };
   });
-  return [...groups.values()].map((group) => ({
-    columns: group.present.map((i) => candidates[i]),
-    values: group.present.map((i) => group.rows.map((cells) => cells[i])),
-    sourceIndexes: group.sourceIndexes,
-  }));
 }
 
-function cellValue(
-  column: ColumnMetadata,
-  row: ObjectLiteral,
-  prepare: (value: unknown, column: ColumnMetadata) => unknown,
-): unknown {
-  if (column.isDiscriminator) return column.entityMetadata.discriminatorValue;
-  const raw: unknown = column.getEntityValue(row);
-  if (typeof raw === 'function') {
-    throw new Error(
-      `${column.entityMetadata.name}.${column.propertyPath} is a raw SQL expression, which only the "values" strategy writes`,
-    );
+function insertableColumns(metadata: EntityMetadata): ColumnMetadata[] {
+  let columns = insertableByEntity.get(metadata);
+  if (!columns) {
+    columns = metadata.columns.filter((column) => column.isInsert && !column.generatedType);
+    insertableByEntity.set(metadata, columns);
   }
-  const value = prepare(raw, column);
-  // A new row starts at version 1, as TypeORM's own insert does.
-  return column.isVersion && value === undefined ? 1 : value;
+  return columns;
+}
+
+function sameShape(values: readonly unknown[][], row: number, other: number): boolean {
+  for (const column of values)
+    if ((column[row] === undefined) !== (column[other] === undefined)) return false;
+  return true;
+}
+
+function rowsOfShape(
+  rowsByShape: Map<string, number[]>,
+  values: readonly unknown[][],
+  row: number,
+): number[] {
+  const signature = values.map((column) => (column[row] === undefined ? '0' : '1')).join('');
+  let shapeRows = rowsByShape.get(signature);
+  if (!shapeRows) {
+    shapeRows = [];
+    rowsByShape.set(signature, shapeRows);
+  }
+  return shapeRows;
 }

@@ -98,10 +98,14 @@ async function copyInto(queryRunner: QueryRunner, target: string, group: ColumnG
 
 function* copyLines(group: ColumnGroup): Generator<string> {
   const rows = group.sourceIndexes.length;
+  const { values } = group;
   for (let start = 0; start < rows; start += ROWS_PER_WRITE) {
     let text = '';
     for (let row = start; row < Math.min(rows, start + ROWS_PER_WRITE); row++) {
-      text += group.values.map((values) => copyField(toPostgresText(values[row]))).join('\t') + '\n';
+      for (let c = 0; c < values.length; c++) {
+        text += (c ? '\t' : '') + copyField(toPostgresText(values[c][row]));
+      }
+      text += '\n';
     }
     yield text;
   }

@@ -1,8 +1,27 @@
-import { compositeKey, dedupeLastWins } from './dedupe';
+import { allRows, dedupeLastWins } from './dedupe';
+import { compositeKey } from './dedupe-key';
+
+/** The rule spelled out row by row: one composite key per row, the last row of a key at its first place. */
+function lastWinsByCompositeKey(keyColumns: unknown[][]): number[] {
+  const slotByKey = new Map<string, number>();
+  const kept: number[] = [];
+  keyColumns[0].forEach((_, row) => {
+    const key = compositeKey(keyColumns.map((column) => column[row]));
+    const slot = key === undefined ? undefined : slotByKey.get(key);
+    if (slot === undefined) {
+      if (key !== undefined) slotByKey.set(key, kept.length);
+      kept.push(row);
+    } else {
+      kept[slot] = row;
+    }
+  });
+  return kept;
+}
+
+const keyed = (keys: unknown[]) => keys.map((key, v) => ({ key, v }));
+const survivors = (keys: unknown[]) => dedupeLastWins(keyed(keys), [keys]).sourceIndexes;
 
 describe('dedupeLastWins', () => {
-  const byKey = (row: { key?: string }) => row.key;
-
   it('keeps the last row of each key at the position of its first occurrence', () => {
     const rows = [
       { key: 'a', v: 1 },
@@ -12,7 +31,7 @@ describe('dedupeLastWins', () => {
       { key: 'a', v: 5 },
     ];
 
-    expect(dedupeLastWins(rows, byKey)).toEqual({
+    expect(dedupeLastWins(rows, [rows.map((row) => row.key)])).toEqual({
       rows: [
         { key: 'a', v: 5 },
         { key: 'b', v: 2 },
@@ -23,24 +42,78 @@ describe('dedupeLastWins', () => {
   });
 
   it('never collapses rows without a key', () => {
-    expect(dedupeLastWins([{}, {}], byKey).rows).toHaveLength(2);
+    expect(survivors([undefined, undefined, null, null])).toEqual([0, 1, 2, 3]);
+  });
+
+  it('hands back the caller rows untouched when no key repeats', () => {
+    const rows = keyed(['a', 'b', 'c']);
+
+    const result = dedupeLastWins(rows, [['a', 'b', 'c']]);
+
+    expect(result.rows).toBe(rows);
+    expect(result.sourceIndexes).toEqual([0, 1, 2]);
+  });
+
+  it('tells numbers from numeric strings, as the database receives them', () => {
+    expect(survivors([1, '1', 1n, true, 'true', 1])).toEqual([5, 1, 2, 3, 4]);
+  });
+
+  it('matches equal instants, not the same Date object', () => {
+    const day = Date.UTC(2026, 0, 1);
+    expect(survivors([new Date(day), new Date(day + 1), new Date(day)])).toEqual([2, 1]);
+    expect(survivors([new Date(day), day, new Date(day)])).toEqual([2, 1]);
+  });
+
+  it('matches equal buffers', () => {
+    expect(survivors([Buffer.from('ab'), Buffer.from('b'), Buffer.from('ab')])).toEqual([2, 1]);
+  });
+
+  it('collapses composite keys only when every part matches', () => {
+    const devices = ['d1', 'd1', 'd2', 'd1', 'd2'];
+    const instants = [1, 2, 1, 1, 2].map((second) => new Date(second * 1_000));
+    const rows = keyed(devices);
+
+    expect(dedupeLastWins(rows, [devices, instants]).sourceIndexes).toEqual([3, 1, 2, 4]);
+  });
+
+  it('does not collapse a composite key with a NULL part', () => {
+    expect(
+      dedupeLastWins(keyed(['a', 'a']), [
+        ['a', 'a'],
+        [null, null],
+      ]).sourceIndexes,
+    ).toEqual([0, 1]);
+  });
+
+  it('does not join parts ambiguously', () => {
+    const rows = keyed(['a', 'a,b']);
+    expect(
+      dedupeLastWins(rows, [
+        ['a,b', 'a'],
+        ['c', 'b,c'],
+      ]).sourceIndexes,
+    ).toEqual([0, 1]);
+  });
+
+  it('agrees with the row-by-row rule on mixed keys', () => {
+    const pool: unknown[] = ['1', 1, 1n, null, undefined, new Date(1), new Date(1), 'x', Buffer.from('x')];
+    let seed = 7;
+    const pick = () => pool[(seed = (seed * 48_271) % 2_147_483_647) % pool.length];
+    for (let round = 0; round < 50; round++) {
+      const columns = [0, 1].map(() => Array.from({ length: 40 }, pick));
+
+      expect(dedupeLastWins(keyed(columns[0]), columns).sourceIndexes).toEqual(
+        lastWinsByCompositeKey(columns),
+      );
+      expect(dedupeLastWins(keyed(columns[0]), [columns[0]]).sourceIndexes).toEqual(
+        lastWinsByCompositeKey([columns[0]]),
+      );
+    }
   });
 });
 
-describe('compositeKey', () => {
-  it('gives equal instants and buffers equal keys', () => {
-    expect(compositeKey(['d', new Date('2026-01-01T00:00:00Z')])).toBe(
-      compositeKey(['d', new Date(Date.UTC(2026, 0, 1))]),
-    );
-    expect(compositeKey([Buffer.from('ab')])).toBe(compositeKey([Buffer.from('ab')]));
-    expect(compositeKey(['a', 'b'])).not.toBe(compositeKey(['a,b']));
-    expect(compositeKey([1n])).toBe(compositeKey([BigInt(1)]));
-    expect(compositeKey(['1'])).not.toBe(compositeKey([1]));
-    expect(compositeKey(['a:1:b'])).not.toBe(compositeKey(['a', 'b']));
-  });
-
-  it('has no key when a part is missing or NULL, which unique constraints never match', () => {
-    expect(compositeKey(['a', undefined])).toBeUndefined();
-    expect(compositeKey(['a', null])).toBeUndefined();
+describe('allRows', () => {
+  it('numbers every row in order', () => {
+    expect(allRows(['a', 'b']).sourceIndexes).toEqual([0, 1]);
   });
 });

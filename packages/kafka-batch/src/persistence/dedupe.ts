@@ -1,55 +1,83 @@
+import { compositeKey, keyParts } from './dedupe-key';
+
 /** Rows to write, each with its position in the caller's input (for error messages). */
 export interface IndexedRows<Row> {
-  rows: Row[];
-  sourceIndexes: number[];
+  rows: readonly Row[];
+  sourceIndexes: readonly number[];
+}
+
+/** Every row, in the caller's order. */
+export function allRows<Row>(rows: readonly Row[]): IndexedRows<Row> {
+  return { rows, sourceIndexes: positions(rows.length) };
 }
 
 /**
  * Keeps one row per key, the last one given: callers pass a batch in offset order, so the newest record
  * of a key wins, and `ON CONFLICT DO UPDATE` never sees a key twice in one statement (SQLSTATE 21000).
- * A row whose key is undefined (a generated key left to the database, or a NULL part, which unique
- * constraints treat as distinct) is never collapsed. The
- * survivors keep the position of the key's first occurrence.
+ * A row whose key has an undefined or NULL part (a generated key left to the database; unique
+ * constraints treat NULLs as distinct) is never collapsed. The survivors keep the position of the key's
+ * first occurrence; without duplicates, the caller's rows are used as they are.
+ *
+ * `keyColumns` holds the key's values column by column. Two rows can share a key only if they share
+ * every part, so each column in turn narrows the candidates to the rows whose value repeats among the
+ * remaining candidates: a column of distinct values (a timestamp, an id) ends the search after one Map
+ * pass, and only rows still in doubt at the end pay for a joined composite key.
  */
 export function dedupeLastWins<Row>(
   rows: readonly Row[],
-  keyOf: (row: Row) => string | undefined,
+  keyColumns: readonly (readonly unknown[])[],
 ): IndexedRows<Row> {
-  const slotByKey = new Map<string, number>();
-  const kept: Row[] = [];
-  const sourceIndexes: number[] = [];
-  rows.forEach((row, index) => {
-    const key = keyOf(row);
-    const slot = key === undefined ? undefined : slotByKey.get(key);
-    if (slot === undefined) {
-      if (key !== undefined) slotByKey.set(key, kept.length);
-      kept.push(row);
-      sourceIndexes.push(index);
-    } else {
-      kept[slot] = row;
-      sourceIndexes[slot] = index;
-    }
-  });
-  return { rows: kept, sourceIndexes };
-}
-
-/**
- * A key for values as the database receives them: equal instants and equal buffers give equal keys. Each
- * part is tagged with its type and length, so no two different tuples share a key; this runs once per
- * row, hence no JSON.stringify for the common string, number and date parts.
- */
-export function compositeKey(values: readonly unknown[]): string | undefined {
-  let key = '';
-  for (const value of values) {
-    if (value === undefined || value === null) return undefined;
-    const text = keyText(value);
-    key += `${typeof value === 'object' ? value.constructor.name : typeof value}:${text.length}:${text}`;
+  const parts = keyColumns.map(keyParts);
+  let candidates = positions(rows.length);
+  for (const column of parts) {
+    candidates = repeatedIn(column, candidates);
+    if (!candidates.length) return allRows(rows);
   }
-  return key;
+  const keys = candidates.map((row) =>
+    parts.length === 1 ? parts[0][row] : compositeKey(parts.map((column) => column[row])),
+  );
+  const lastRowByKey = new Map<unknown, number>();
+  for (let c = 0; c < candidates.length; c++) lastRowByKey.set(keys[c], candidates[c]);
+  if (lastRowByKey.size === candidates.length) return allRows(rows);
+  return collapse(rows, candidates, keys, lastRowByKey);
 }
 
-function keyText(value: unknown): string {
-  if (value instanceof Date) return String(value.getTime());
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+/** The candidates whose value in `column` is defined and also held by another candidate. */
+function repeatedIn(column: readonly unknown[], candidates: readonly number[]): number[] {
+  const repeated = new Map<unknown, boolean>();
+  for (let c = 0; c < candidates.length; c++) {
+    const value = column[candidates[c]];
+    if (value != null) repeated.set(value, repeated.has(value));
+  }
+  return candidates.filter((row) => repeated.get(column[row]) === true);
+}
+
+/** Rows in input order, each key's last row standing where the key first appeared. */
+function collapse<Row>(
+  rows: readonly Row[],
+  candidates: readonly number[],
+  keys: readonly unknown[],
+  lastRowByKey: Map<unknown, number>,
+): IndexedRows<Row> {
+  const sourceIndexes: number[] = [];
+  let c = 0;
+  for (let row = 0; row < rows.length; row++) {
+    if (candidates[c] !== row) {
+      sourceIndexes.push(row);
+      continue;
+    }
+    const key = keys[c++];
+    const last = lastRowByKey.get(key);
+    if (last === undefined) continue;
+    sourceIndexes.push(last);
+    // Later rows of the key are already represented by `last`.
+    lastRowByKey.delete(key);
+  }
+  return { rows: sourceIndexes.map((index) => rows[index]), sourceIndexes };
+}
+
+function positions(count: number): number[] {
+  const indexes = new Array<number>(count);
+  for (let i = 0; i < count; i++) indexes[i] = i;
+  return indexes;
 }

@@ -9,6 +9,9 @@ let prepareValue: PrepareValue | undefined;
  * loaded on first use.
  */
 export function toPostgresText(value: unknown): string | null {
+  // Strings and numbers are most cells of a batch; node-postgres would return them unchanged too.
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg ships this module without types
   prepareValue ??= (require('pg/lib/utils') as { prepareValue: PrepareValue }).prepareValue;
   const prepared = prepareValue(value);

@@ -1,17 +1,20 @@
 import type { ObjectLiteral } from 'typeorm';
 import { attributeFailure, failedChunk } from './bulk-write.error';
 import type { BulkWriteStrategy, StrategyInput, StrategyOutcome } from './bulk-write.strategy';
-import { chunkRanges, renumber } from './chunking';
+import { Chunk, chunkRanges, renumber } from './chunking';
 import { groupByDefinedColumns } from './column-mapping';
 import { isArrayType, PostgresColumnTypes } from './postgres-column-types';
 import { conflictClause, countingInsert, quotedColumns, quotedTable, writtenCounts } from './postgres-sql';
+import { arrayLiteral } from './postgres-array-literal';
 import { toPostgresText } from './postgres-text';
 
 /**
  * `INSERT INTO t (cols) SELECT ... FROM UNNEST($1::type[], $2::type[], ...)`: one bind parameter per
  * column whatever the number of rows, so a chunk is bounded only by `chunkSize`, and the statement text
- * is the same for every chunk of a shape. Array-typed columns travel as text[] of array literals, cast
- * back per element, because UNNEST would flatten a two-dimensional array.
+ * is the same for every chunk of a shape. Each column of a chunk is bound as one array literal string,
+ * built here rather than by node-postgres from a JS array (see arrayLiteral). Array-typed columns travel
+ * as text[] of array literals, cast back per element, because UNNEST would flatten a two-dimensional
+ * array.
  */
 export class UnnestStrategy implements BulkWriteStrategy {
   readonly name = 'unnest' as const;
@@ -47,20 +50,28 @@ export class UnnestStrategy implements BulkWriteStrategy {
           : values,
       );
 
-      for (const chunk of chunksByGroup[g]) {
+      const literals = (chunk: Chunk) =>
+        parameters.map((values) => arrayLiteral(values, chunk.start, chunk.end));
+      const chunks = chunksByGroup[g];
+      let next = literals(chunks[0]);
+      for (const [c, chunk] of chunks.entries()) {
         const context = {
           table,
           operation: operation.kind,
           strategy: this.name,
           chunk: failedChunk(chunk, group.sourceIndexes),
         };
-        const result = await attributeFailure(context, () =>
-          queryRunner.query(
-            sql,
-            parameters.map((values) => values.slice(chunk.start, chunk.end)),
-            true,
-          ),
-        );
+        const sent = next;
+        const running = attributeFailure(context, () => queryRunner.query(sql, sent, true));
+        if (c + 1 < chunks.length) {
+          // Build the next chunk's literals while the server runs this one. TypeORM hands the query to
+          // the driver a few promise ticks later, so wait for it to be on the wire first; a failure
+          // arriving meanwhile is rethrown by the await below, not reported as unhandled.
+          running.catch(() => undefined);
+          await new Promise((resolve) => setImmediate(resolve));
+          next = literals(chunks[c + 1]);
+        }
+        const result = await running;
         statements++;
         const counts = writtenCounts(result, operation);
         written += counts.written;

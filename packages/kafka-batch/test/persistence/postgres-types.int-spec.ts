@@ -122,6 +122,32 @@ describe('BulkRepository on PostgreSQL: column types', () => {
     },
   );
 
+  it.each(STRATEGIES)(
+    '%s round-trips the values that array literals and COPY give a meaning',
+    async (strategy) => {
+      const texts = ['', 'NULL', 'null', ' padded ', '\\N', '"', '\\', ',', '{}', '\t\n\r', 'ünïcødé 🚀'];
+      const doubles = [NaN, Infinity, -Infinity, Number.MAX_VALUE, 5e-324, 1e300, 0.1 + 0.2, -1.5, 0, 1, 2];
+      const rows = texts.map((text, i) => ({
+        ...sample(20 + i),
+        text,
+        double: doubles[i],
+        doc: { text, quote: '"\\' },
+      }));
+
+      await bulk.insertMany(rows, { strategy });
+
+      const repository = dataSource.getRepository(AllTypes);
+      for (const row of rows) {
+        const stored = await repository.findOneByOrFail({ id: row.id });
+        expect({ text: stored.text, double: stored.double, doc: stored.doc }).toEqual({
+          text: row.text,
+          double: row.double,
+          doc: row.doc,
+        });
+      }
+    },
+  );
+
   it('rejects a value longer than a varchar column instead of truncating it', async () => {
     const row = { ...sample(6), shortName: 'x'.repeat(41) };
 

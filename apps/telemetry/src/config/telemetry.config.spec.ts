@@ -1,0 +1,50 @@
+import { telemetryConfigFromEnv } from './telemetry.config';
+
+describe('telemetryConfigFromEnv', () => {
+  it('has local defaults', () => {
+    expect(telemetryConfigFromEnv({})).toEqual({
+      httpPort: 3000,
+      kafkaBootstrap: 'localhost:9092',
+      kafkaSecurity: { 'security.protocol': 'plaintext' },
+      topic: 'telemetry.readings',
+      partitions: 12,
+      groupId: 'telemetry-writer',
+      concurrency: 2,
+      shutdownTimeoutMs: 20_000,
+      databaseUrl: undefined,
+      localDatabaseUrl: 'postgres://postgres@127.0.0.1:5432/telemetry',
+      embeddedDatabase: 'auto',
+      embeddedDatabaseDir: '.data/pglite',
+    });
+  });
+
+  it('builds SASL settings for the Kafka clients', () => {
+    const config = telemetryConfigFromEnv({
+      KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
+      KAFKA_SASL_MECHANISM: 'PLAIN',
+      KAFKA_SASL_USERNAME: 'svc',
+      KAFKA_SASL_PASSWORD: 'pw',
+    });
+    expect(config.kafkaSecurity).toEqual({
+      'security.protocol': 'sasl_ssl',
+      'sasl.mechanisms': 'PLAIN',
+      'sasl.username': 'svc',
+      'sasl.password': 'pw',
+    });
+  });
+
+  it.each([
+    [{ SHUTDOWN_TIMEOUT_MS: '500' }, 'SHUTDOWN_TIMEOUT_MS must be an integer in 1000..600000 (got "500")'],
+    [{ TELEMETRY_CONCURRENCY: 'two' }, 'TELEMETRY_CONCURRENCY must be an integer in 1..64 (got "two")'],
+    [{ EMBEDDED_DATABASE: 'yes' }, 'EMBEDDED_DATABASE must be one of auto, never (got "yes")'],
+    [
+      { DATABASE_URL: 'postgres://u:hunter2@:x' },
+      'DATABASE_URL must be a URL postgres://user[:password]@host[:port]/database (got "postgres://u:***@:x")',
+    ],
+  ])(
+    'rejects %j, naming the variable, the allowed values and (without a password) the value',
+    (env, message) => {
+      expect(() => telemetryConfigFromEnv(env)).toThrow(message);
+    },
+  );
+});

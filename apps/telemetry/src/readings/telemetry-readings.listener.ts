@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { Acknowledgment, BatchListener, KafkaBatch } from '@org/kafka-batch';
+import { readingsTopicFromEnv } from '../config/telemetry.config';
+import { TelemetryMetrics } from '../metrics/telemetry.metrics';
+import { ReadingDto } from './reading.dto';
+import { TelemetryReadingsWriter } from './telemetry-readings.writer';
+
+/** The name health checks, metrics and the registry know this listener by. */
+export const READINGS_LISTENER_ID = 'telemetry-readings';
+
+/**
+ * Readings from Kafka into PostgreSQL. Invalid readings never get here: the library validates
+ * every value against ReadingDto and dead-letters the failures with the reason. The group id,
+ * concurrency and shutdown timeout come from the module defaults (the configuration).
+ */
+@Injectable()
+export class TelemetryReadingsListener {
+  constructor(
+    private readonly writer: TelemetryReadingsWriter,
+    private readonly metrics: TelemetryMetrics,
+  ) {}
+
+  @BatchListener({
+    id: READINGS_LISTENER_ID,
+    // Decorator options are fixed when the class is declared, before any provider exists, so
+    // the topic comes straight from the environment (validated again with the rest at startup).
+    topics: [readingsTopicFromEnv()],
+    maxPollRecords: 500,
+    ackMode: 'manual',
+    validate: ReadingDto,
+    // A database outage is a transient failure to the library: the batch comes back after a
+    // growing pause (up to 30 s here) for as long as it lasts, and is never dead-lettered. Any
+    // other failure is retried, then bisected down to the readings the database rejects.
+    retry: { maxDelayMs: 30_000 },
+  })
+  async onReadings(batch: KafkaBatch<ReadingDto>, ack: Acknowledgment): Promise<void> {
+    const started = performance.now();
+    try {
+      const result = await this.writer.write(batch.values);
+      ack.acknowledge(); // only after the transaction committed; redelivery is harmless (upserts)
+      this.metrics.recordBatch(result, (performance.now() - started) / 1000);
+    } catch (err) {
+      this.metrics.recordFailedBatch();
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
+
+export interface ProducerSettings {
+  bootstrap: string;
+  topic: string;
+  rdkafka?: Record<string, string>;
+}
+
+const QUEUE_FULL = -184; // RD_KAFKA_RESP_ERR__QUEUE_FULL
+
+/**
+ * An idempotent producer with acks=all: a retry inside the client never duplicates or reorders
+ * records. Counts what the broker confirmed and what failed; `send` never waits.
+ */
+export class ReadingsProducer {
+  delivered = 0;
+  failed = 0;
+  lastError: string | undefined;
+  private sent = 0;
+  private readonly producer: Producer;
+
+  constructor(private readonly settings: ProducerSettings) {
+    this.producer = new Producer({
+      'bootstrap.servers': settings.bootstrap,
+      'client.id': 'telemetry-simulator',
+      'enable.idempotence': true,
+      acks: -1, // all in-sync replicas
+      'linger.ms': 20,
+      'compression.type': 'lz4',
+      // The same partition for a key as Java clients choose: a device stays on its partition
+      // whichever language produced its readings.
+      partitioner: 'murmur2_random',
+      'queue.buffering.max.messages': 200_000,
+      dr_cb: true,
+      ...settings.rdkafka,
+    });
+    this.producer.on('delivery-report', (err) => {
+      if (err) {
+        this.failed++;
+        this.lastError = err.message;
+      } else {
+        this.delivered++;
+      }
+    });
+  }
+
+  connect(): Promise<void> {
+    return new Promise<void>((resolve, reject) =>
+      this.producer.connect({ timeout: 15_000 }, (err) =>
+        err
+          ? reject(new Error(`Kafka at ${this.settings.bootstrap} is not reachable: ${err.message}`))
+          : resolve(),
+      ),
+    ).then(() => {
+      this.producer.setPollInterval(20);
+    });
+  }
+
+  /** False when the client's queue is full: call again after the broker caught up. */
+  send(key: string, value: string): boolean {
+    try {
+      this.producer.produce(this.settings.topic, null, Buffer.from(value), key, Date.now());
+      this.sent++;
+      return true;
+    } catch (err) {
+      if ((err as LibrdKafkaError).code === QUEUE_FULL) return false;
+      throw err;
+    }
+  }
+
+  get pending(): number {
+    return this.sent - this.delivered - this.failed;
+  }
+
+  /** Waits until every record sent was confirmed or failed. */
+  async drain(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => this.producer.flush(1_000, () => resolve()));
+    }
+    if (this.pending > 0) throw new Error(`${this.pending} records still unconfirmed after ${timeoutMs} ms`);
+  }
+
+  disconnect(): Promise<void> {
+    return new Promise((resolve) => this.producer.disconnect(10_000, () => resolve()));
+  }
+}

@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { telemetryConfigFromEnv } from '../../src/config/telemetry.config';
+import { TelemetryHealthController } from '../../src/health/telemetry.health.controller';
+import { MetricsController } from '../../src/metrics/metrics.controller';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML */
+const dir = join(__dirname, '../../../../deploy/k8s');
+const manifests: any[] = readdirSync(dir)
+  .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
+  .flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((doc) => doc.toJS()));
+const find = (kind: string) => {
+  const found = manifests.filter((m) => m.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+/** The route a controller method answers, read from Nest's own metadata. */
+function route(controller: new (...args: never[]) => unknown, method: string): string {
+  const handler = (controller.prototype as Record<string, unknown>)[method] as object;
+  expect(Reflect.getMetadata(METHOD_METADATA, handler)).toBe(0); // RequestMethod.GET
+  const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
+  const path = Reflect.getMetadata(PATH_METADATA, handler) as string;
+  return `/${[base, path].filter((p) => p && p !== '/').join('/')}`;
+}
+
+describe('deploy/k8s', () => {
+  const statefulSet = find('StatefulSet');
+  const pod = statefulSet.spec.template.spec;
+  const container = pod.containers[0];
+  const configMap = find('ConfigMap');
+  const secret = find('Secret');
+  // The environment the container gets, as the service will read it.
+  const env: Record<string, string> = {
+    ...configMap.data,
+    ...secret.stringData,
+    ...Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value])),
+  };
+
+  it('probes the service on the routes its health controller serves, on the port it listens on', () => {
+    const config = telemetryConfigFromEnv(env);
+    const http = container.ports.find((p: any) => p.name === 'http');
+    expect(http.containerPort).toBe(config.httpPort);
+    expect(container.livenessProbe.httpGet).toEqual({
+      path: route(TelemetryHealthController, 'live'),
+      port: 'http',
+    });
+    expect(container.readinessProbe.httpGet).toEqual({
+      path: route(TelemetryHealthController, 'ready'),
+      port: 'http',
+    });
+    expect(container.startupProbe.httpGet).toEqual(container.livenessProbe.httpGet);
+    expect(statefulSet.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/port': String(config.httpPort),
+      'prometheus.io/path': route(MetricsController, 'metrics'),
+    });
+  });
+
+  it('gives the service a configuration it accepts, with secrets apart and no embedded database', () => {
+    const config = telemetryConfigFromEnv(env);
+    expect(config.databaseUrl).toBe(secret.stringData.DATABASE_URL);
+    expect(config.embeddedDatabase).toBe('never');
+    expect(Object.keys(configMap.data)).not.toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'KAFKA_SASL_PASSWORD']),
+    );
+    expect(container.envFrom).toEqual([
+      { configMapRef: { name: configMap.metadata.name } },
+      { secretRef: { name: secret.metadata.name } },
+    ]);
+  });
+
+  it('feeds static membership from stable pod names, and outlasts the shutdown drain', () => {
+    expect(container.env).toContainEqual({
+      name: 'POD_NAME',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
+    const { shutdownTimeoutMs } = telemetryConfigFromEnv(env);
+    // The drain, then the final commit and leaving the group: a few seconds more.
+    expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThanOrEqual(shutdownTimeoutMs + 10_000);
+    expect(container.resources.requests).toMatchObject({
+      cpu: expect.any(String),
+      memory: expect.any(String),
+    });
+    expect(container.resources.limits.memory).toEqual(expect.any(String));
+  });
+
+  it('selects the same pods everywhere: StatefulSet, its headless Service and the PodDisruptionBudget', () => {
+    const service = find('Service');
+    const budget = find('PodDisruptionBudget');
+    const labels = statefulSet.spec.template.metadata.labels;
+    expect(statefulSet.spec.serviceName).toBe(service.metadata.name);
+    expect(service.spec.clusterIP).toBe('None');
+    expect(labels).toMatchObject(statefulSet.spec.selector.matchLabels);
+    expect(labels).toMatchObject(service.spec.selector);
+    expect(labels).toMatchObject(budget.spec.selector.matchLabels);
+    expect(budget.spec.maxUnavailable).toBe(1);
+    expect(service.spec.ports[0].targetPort).toBe('http');
+  });
+});

@@ -1,0 +1,176 @@
+import {
+  databaseUrl,
+  DedicatedBroker,
+  KafkaAdmin,
+  kafkaBootstrap,
+  OpenTestDatabase,
+  openTestDatabase,
+  TcpProxy,
+} from '@org/testing';
+import { eventually, sleep } from '../listener-app';
+import { FaultScenario, formatReports, PIPELINE_SCHEMA, ScenarioReport } from './fault-scenario';
+
+// The at-least-once promise under the failures production brings. Each scenario produces uniquely
+// keyed records (1 in 97 poison: undecodable, invalid JSON, schema, database constraint) while a
+// fault hits the consumer processes, then checks that every record is in the database or on the
+// dead-letter topic with its reason. The table of all scenarios is printed at the end.
+jest.setTimeout(300_000);
+
+describe('fault injection: nothing is lost (real broker and PostgreSQL)', () => {
+  const admin = new KafkaAdmin();
+  const reports: ScenarioReport[] = [];
+  let database: OpenTestDatabase;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(PIPELINE_SCHEMA);
+    const server = new URL(databaseUrl());
+    proxy = await TcpProxy.start({ host: server.hostname, port: Number(server.port || 5432) });
+  });
+
+  afterEach(async () => {
+    await Promise.all(FaultScenario.started.splice(0).map((s) => s.abort()));
+  });
+
+  afterAll(async () => {
+    console.log(`fault-injection results\n${formatReports(reports)}`);
+    await proxy.close();
+    await database.drop();
+    admin.close();
+  });
+
+  const scenario = (name: string) =>
+    new FaultScenario(name, {
+      admin,
+      bootstrap: kafkaBootstrap(),
+      databaseUrl: proxy.url(database.url),
+      db: database.client,
+    });
+
+  function record(report: ScenarioReport): void {
+    reports.push(report);
+    expect(report).toMatchObject({ lost: 0 });
+    expect(report.deadLettered).toBeGreaterThan(0);
+  }
+
+  it('SIGKILL mid-batch: before the write, between write and ack, after the ack before the commit', async () => {
+    const s = scenario('SIGKILL ×3 (before write, after write, after ack)');
+    await s.start();
+    for (const killAt of ['before-write', 'after-write', 'after-ack'] as const) {
+      const victim = s.consumer({ killAt, killAfterBatches: 3 + Math.floor(Math.random() * 10) });
+      const { signal } = await victim.exited;
+      expect(signal).toBe('SIGKILL');
+      expect(victim.count(`killing myself ${killAt}`)).toBe(1);
+      expect(await s.committedButUnprocessed()).toBe(0);
+    }
+    const faultEnded = Date.now();
+    s.consumer();
+    record(await s.finish(faultEnded, 'each kill checked: committed offsets never ahead of the database'));
+  });
+
+  it('PostgreSQL refusing connections for 30 s: backoff without dead letters, recovery on its own', async () => {
+    const s = scenario('PostgreSQL down 30 s');
+    await s.start();
+    const consumer = s.consumer();
+    await eventually(() => consumer.batches >= 5, 'the pipeline running', 60_000);
+    await proxy.refuse();
+    const outageFrom = consumer.lines.length;
+    await sleep(30_000);
+    const duringOutage = consumer.probes(outageFrom);
+    const transientFailures = consumer.count('transient failure on');
+    await proxy.restore();
+    const faultEnded = Date.now();
+    // Liveness never restarts a pod for a database outage; readiness shows the stalled partitions.
+    expect(duringOutage.length).toBeGreaterThan(100);
+    expect(duringOutage.every((p) => p.live)).toBe(true);
+    expect(duringOutage.some((p) => !p.ready)).toBe(true);
+    // Paused with a growing backoff, not spinning: a handful of attempts per partition.
+    expect(transientFailures).toBeGreaterThan(0);
+    expect(transientFailures).toBeLessThan(6 * 20);
+    const report = await s.finish(
+      faultEnded,
+      `${transientFailures} transient failures, probes live and not ready`,
+    );
+    record(report);
+  });
+
+  it('a batch slower than max.poll.interval.ms: no rebalance, liveness down meanwhile, nothing lost', async () => {
+    const s = scenario('handler slower than max poll interval');
+    await s.start();
+    const consumer = s.consumer({ slowBatch: 5, slowMs: 9_000, maxPollIntervalMs: 7_000 });
+    await eventually(() => consumer.batches >= 8, 'the pipeline past the slow batch', 60_000);
+    const faultEnded = Date.now();
+    expect(consumer.probes().some((p) => !p.live)).toBe(true);
+    await eventually(() => consumer.probes().at(-1)!.live, 'liveness back after the slow batch');
+    expect(consumer.count('revoked')).toBe(0);
+    record(await s.finish(faultEnded, 'liveness down while the batch ran, no rebalance'));
+  });
+
+  it('members joining and leaving every few seconds', async () => {
+    const s = scenario('rebalances every 2-4 s');
+    await s.start();
+    const members = [s.consumer()];
+    for (let step = 0; step < 8; step++) {
+      await sleep(2_000 + Math.random() * 2_000);
+      if (members.length < 3 && (step % 3 !== 2 || members.length === 1)) members.push(s.consumer());
+      else await members.shift()!.terminate();
+    }
+    const faultEnded = Date.now();
+    record(await s.finish(faultEnded, '8 membership changes'));
+  });
+
+  it('SIGTERM during a heavy backlog: a clean stop that commits what it did', async () => {
+    const s = scenario('SIGTERM under backlog');
+    await s.start(5_000);
+    await sleep(4_000);
+    const first = s.consumer();
+    await eventually(() => first.batches >= 20, 'the backlog being worked', 60_000);
+    await first.terminate();
+    expect(first.count('stopped')).toBeGreaterThanOrEqual(1);
+    const { rows } = await s['env'].db.query<{ n: string }>(
+      'SELECT count(*) - count(DISTINCT event_id) AS n FROM deliveries',
+    );
+    // A clean stop commits everything it acknowledged: nothing is handled twice.
+    expect(Number(rows[0].n)).toBe(0);
+    expect(await s.committedButUnprocessed()).toBe(0);
+    const faultEnded = Date.now();
+    s.consumer();
+    record(await s.finish(faultEnded, 'no duplicates after the clean stop'));
+  });
+
+  describe('with a broker of its own', () => {
+    let broker: DedicatedBroker;
+    let brokerAdmin: KafkaAdmin;
+
+    beforeAll(async () => {
+      broker = await DedicatedBroker.start();
+      brokerAdmin = new KafkaAdmin(broker.bootstrap);
+    }, 120_000);
+
+    afterAll(async () => {
+      brokerAdmin?.close();
+      await broker?.destroy();
+    }, 60_000);
+
+    it('the broker stopped and restarted while consumers run', async () => {
+      const s = new FaultScenario('broker stop 10 s + restart', {
+        admin: brokerAdmin,
+        bootstrap: broker.bootstrap,
+        databaseUrl: proxy.url(database.url),
+        db: database.client,
+      });
+      await s.start();
+      const consumers = [s.consumer(), s.consumer()];
+      await eventually(() => consumers.every((c) => c.batches >= 3), 'both consumers working', 60_000);
+      await broker.pause();
+      const outageFrom = consumers.map((c) => c.lines.length);
+      await sleep(10_000);
+      const duringOutage = consumers.flatMap((c, i) => c.probes(outageFrom[i]));
+      await broker.resume();
+      const faultEnded = Date.now();
+      expect(duringOutage.every((p) => p.live)).toBe(true);
+      expect(duringOutage.some((p) => !p.ready)).toBe(true);
+      record(await s.finish(faultEnded, 'probes live and not ready during the outage'));
+    });
+  });
+});
