@@ -408,7 +408,8 @@ export class ListenerContainer {
   }
 
   private resume(state: PartitionState, reason: 'backpressure' | 'backoff'): void {
-    if (!state.pausedFor.delete(reason) || state.pausedFor.size > 0 || state.revoking) return;
+    // A revoking partition stays paused until it is unassigned, and is resumed then (see revoke).
+    if (state.revoking || !state.pausedFor.delete(reason) || state.pausedFor.size > 0) return;
     if (this.lifecycle === 'running')
       this.consumer.resume([{ topic: state.topic, partition: state.partition }]);
   }
@@ -483,6 +484,11 @@ export class ListenerContainer {
     try {
       if (cooperative) this.consumer.incrementalUnassign(assignment);
       else this.consumer.unassign();
+      // librdkafka keeps a partition's pause through unassign: were it assigned here again, it
+      // would never be fetched. (A closing consumer refuses the call, and needs none.)
+      const paused = states.filter((s) => s.pausedFor.size > 0);
+      if (paused.length > 0 && this.lifecycle === 'running')
+        this.consumer.resume(paused.map(({ topic, partition }) => ({ topic, partition })));
     } catch (e) {
       if (this.consumer.isConnected()) this.logger.error(`unassign failed: ${(e as Error).message}`);
     }

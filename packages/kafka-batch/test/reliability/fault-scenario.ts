@@ -1,6 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContinuousProducer, KafkaAdmin, readTopic, uniqueName, waitForLagZero } from '@org/testing';
+import {
+  ContinuousProducer,
+  describeConsumerGroup,
+  KafkaAdmin,
+  readTopic,
+  uniqueName,
+  waitForLagZero,
+} from '@org/testing';
 import type { Client } from 'pg';
 import type { PipelineConfig } from './fixtures/pipeline-consumer';
 
@@ -68,6 +77,15 @@ export class PipelineProcess {
       .slice(from)
       .filter((l) => l.startsWith('probe '))
       .map((l) => ({ live: l.includes('live=true'), ready: l.includes('ready=true') }));
+  }
+
+  /** Its last state line and the last lines it logged, for a scenario that failed. */
+  diagnostics(): string {
+    const message = (line: string) => line.replace(/^.*?(AM|PM)/, '');
+    const logged = this.lines.filter(
+      (l, i) => !/^(probe|batch|state) /.test(l) && message(l) !== message(this.lines[i - 1] ?? ''),
+    );
+    return [...logged.slice(-40), ...this.lines.filter((l) => l.startsWith('state ')).slice(-1)].join('\n');
   }
 
   count(text: string): number {
@@ -172,7 +190,24 @@ export class FaultScenario {
   async finish(faultEndedAt: number, notes = ''): Promise<ScenarioReport> {
     const producer = this.producer!;
     await producer.stop();
-    await waitForLagZero(this.env.admin, this.groupId, this.topic, { timeoutMs: 120_000 });
+    await waitForLagZero(this.env.admin, this.groupId, this.topic, { timeoutMs: 120_000 }).catch(
+      async (err: Error) => {
+        const tool = await describeConsumerGroup(this.groupId, this.env.bootstrap).catch(
+          (e: Error) => e.message,
+        );
+        const { rows: sessions } = await this.env.db.query(
+          `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS in_transaction, left(query, 80) AS query
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+        );
+        const logs = this.processes.map((p, i) => {
+          const file = join(tmpdir(), `${this.groupId}-consumer-${i}.log`);
+          writeFileSync(file, p.lines.join('\n'));
+          return `consumer ${i} (whole log in ${file}):\n${p.diagnostics()}`;
+        });
+        err.message += `\nkafka-consumer-groups: ${JSON.stringify(tool)}\npg_stat_activity: ${JSON.stringify(sessions)}\n${logs.join('\n')}`;
+        throw err;
+      },
+    );
     const recoveryMs = Math.max(0, Date.now() - faultEndedAt);
     await Promise.all(this.processes.map((p) => p.terminate()));
     await producer.close();
