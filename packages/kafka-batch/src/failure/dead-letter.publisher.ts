@@ -23,6 +23,8 @@ export interface DeadLetter {
   attempts: number;
 }
 
+const DELIVERY_TIMEOUT_MS = 30_000;
+
 interface PendingDelivery {
   resolve: () => void;
   reject: (err: Error) => void;
@@ -52,6 +54,9 @@ export class DeadLetterPublisher {
       'enable.idempotence': true,
       acks: -1,
       'linger.ms': 5,
+      // An unconfirmed dead letter fails within this bound (instead of librdkafka's five minutes),
+      // so the batch logs it, retries it, or gives up when its partition was revoked meanwhile.
+      'message.timeout.ms': DELIVERY_TIMEOUT_MS,
       dr_cb: true,
     });
     this.producer.on('delivery-report', (err, report) => {
