@@ -296,7 +296,12 @@ export class ListenerContainer {
       const run = this.run(states, raws);
       this.active.set(run, Date.now());
       for (const state of states.values()) state.inFlight = run;
-      run.finally(() => this.active.delete(run));
+      // The next batch starts as soon as this one frees its slot, not when consume() next returns
+      // (up to its timeout while backpressure pauses every partition).
+      void run.finally(() => {
+        this.active.delete(run);
+        this.dispatch();
+      });
     }
   }
 
@@ -331,7 +336,6 @@ export class ListenerContainer {
     }
     this.committer.request();
     this.applyBackpressure();
-    this.dispatch();
   }
 
   /** Rewinds a partition so `offset` and everything after it is fetched again, after the backoff. */
