@@ -9,6 +9,8 @@ export interface E2eConfig {
   drainRecords: number;
   /** Time cap of each naive baseline's drain: their rate comes from what they did in it. */
   naiveSeconds: number;
+  /** Time cap of each listener drain, so that one slow setup cannot stretch the run for hours. */
+  drainCapSeconds: number;
   batchSizes: number[];
   concurrencies: number[];
   /** The telemetry app's own listener settings, used for the steady and scale scenarios. */
@@ -37,6 +39,7 @@ export function e2eConfigFromEnv(env: NodeJS.ProcessEnv = process.env): E2eConfi
     devices,
     drainRecords: integerVar(env, 'DRAIN_RECORDS', 2_000_000, 1, 100_000_000),
     naiveSeconds: integerVar(env, 'NAIVE_SECONDS', 60, 1, 3_600),
+    drainCapSeconds: integerVar(env, 'DRAIN_CAP_SECONDS', 300, 1, 86_400),
     batchSizes: integerListVar(env, 'BATCH_SIZES', [100, 500, 1_000, 5_000], 100_000),
     concurrencies: integerListVar(env, 'CONCURRENCIES', [1, 2, 4], 64),
     appBatchSize: 500,

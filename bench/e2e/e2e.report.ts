@@ -58,6 +58,7 @@ export function renderE2eReport(results: E2eResults, charts: ChartFile[], machin
     `${config.sampleMs} ms; latency is the record’s produce timestamp → its transaction committed.`,
     '',
     `Sizes of this run: drain ${fmt(config.drainRecords)} readings, naive baselines capped at ${config.naiveSeconds} s,`,
+    `listener drains at ${config.drainCapSeconds} s,`,
     `steady phases of ${config.steadySeconds} s (naive ${config.naiveSteadySeconds} s, search ${config.searchSeconds} s).`,
     '',
     '## Goals',

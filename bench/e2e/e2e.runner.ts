@@ -63,15 +63,16 @@ async function runDrains(context: ScenarioContext) {
     let copy: CopyCeiling | undefined;
     for (const batchSize of config.batchSizes) {
       for (const concurrency of config.concurrencies) {
-        await drain(batchListener(batchSize, concurrency));
+        const result = await drain(batchListener(batchSize, concurrency), config.drainCapSeconds);
         // The first complete drain left every row in the tables: they are the ceiling's rows.
-        copy ??= await measureCopyCeiling(context.database, backlog.records);
+        if (result.complete) copy ??= await measureCopyCeiling(context.database, backlog.records);
       }
     }
     const scale: DrainResult[] = [];
     for (const processes of config.scaleProcesses) {
       const variant = batchListener(config.appBatchSize, config.appConcurrency, processes);
-      scale.push(drains.find((result) => result.variant.key === variant.key) ?? (await drain(variant)));
+      const measured = drains.find((result) => result.variant.key === variant.key);
+      scale.push(measured ?? (await drain(variant, config.drainCapSeconds)));
     }
     return { backlog: { records: backlog.records, producedPerSecond: produced.rate }, drains, scale, copy };
   } finally {
