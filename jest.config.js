@@ -17,6 +17,7 @@ module.exports = {
         '<rootDir>/{packages,apps,libs}/*/src/**/*.spec.ts',
         '<rootDir>/{packages,apps,libs}/*/test/unit/**/*.spec.ts',
         '<rootDir>/test/unit/**/*.spec.ts',
+        '<rootDir>/bench/test/unit/**/*.spec.ts',
       ],
     },
     {
@@ -27,6 +28,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{packages,apps,libs}/*/test/**/*.int-spec.ts',
         '<rootDir>/test/integration/**/*.int-spec.ts',
+        '<rootDir>/bench/test/**/*.int-spec.ts',
       ],
       slowTestThreshold: 30,
     },

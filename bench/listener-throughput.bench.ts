@@ -7,16 +7,15 @@
 //
 // Each figure is reported as a ratio against the bare loop measured in the same run.
 import 'reflect-metadata';
-import { KafkaConsumer, Message } from '@confluentinc/kafka-javascript';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BatchListener, KafkaBatch, KafkaBatchModule } from '@org/kafka-batch';
-import { fromCallback, KafkaAdmin, kafkaBootstrap, produceRecords, uniqueName } from '@org/testing';
+import { KafkaAdmin, kafkaBootstrap, produceRecords, uniqueName } from '@org/testing';
 import { spawn } from 'node:child_process';
+import { BareConsumer } from './fixtures/bare.consumer';
 import { machineDescription, writeReport } from './report';
 
 const PARTITIONS = 12;
-const FETCH = { 'fetch.min.bytes': 1024 * 1024, 'fetch.wait.max.ms': 500 };
 
 export async function prepareTopic(records: number): Promise<string> {
   const admin = new KafkaAdmin();
@@ -40,29 +39,12 @@ export async function prepareTopic(records: number): Promise<string> {
 
 /** The client's ceiling: consume(500) in a loop, no decoding, no commits. */
 export async function bareLoop(topic: string, records: number): Promise<number> {
-  const consumer = new KafkaConsumer(
-    {
-      'bootstrap.servers': kafkaBootstrap(),
-      'group.id': uniqueName('bare'),
-      'enable.auto.commit': false,
-      ...FETCH,
-    },
-    { 'auto.offset.reset': 'earliest' },
-  );
-  await fromCallback((done) => consumer.connect({}, done));
-  consumer.setDefaultConsumeTimeout(200);
-  (
-    consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void }
-  ).setDefaultIsTimeoutOnlyForFirstMessage(true);
-  consumer.subscribe([topic]);
+  const consumer = await BareConsumer.subscribe(topic, uniqueName('bare'));
   const started = performance.now();
   let seen = 0;
-  while (seen < records) {
-    const batch = await fromCallback<Message[]>((done) => consumer.consume(500, done));
-    seen += batch.length;
-  }
+  while (seen < records) seen += await consumer.next();
   const seconds = (performance.now() - started) / 1000;
-  await fromCallback((done) => consumer.disconnect(done));
+  await consumer.close();
   return records / seconds;
 }
 

@@ -7,11 +7,18 @@ export function machineDescription(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 }
 
-/** Writes a report to bench/results/<date>/<name> and prints it. */
-export function writeReport(name: string, report: string): void {
+/** Where reports go: bench/results/<date>, or BENCH_RESULTS_DIR (tests write to a temporary folder). */
+export function resultsDir(): string {
   // Compiled to bench/dist: results go next to the sources, in bench/results.
-  const dir = join(__dirname, '../results', new Date().toISOString().slice(0, 10));
+  const dir =
+    process.env.BENCH_RESULTS_DIR || join(__dirname, '../results', new Date().toISOString().slice(0, 10));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, name), report);
-  console.log(`\n${report}\nwritten to ${join(dir, name)}`);
+  return dir;
+}
+
+/** Writes a report to the results folder and prints it. */
+export function writeReport(name: string, report: string): void {
+  const path = join(resultsDir(), name);
+  writeFileSync(path, report);
+  console.log(`\n${report}\nwritten to ${path}`);
 }

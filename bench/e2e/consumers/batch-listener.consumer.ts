@@ -1,0 +1,61 @@
+// @org/kafka-batch with the telemetry app's own handler: the app's listener, subclassed only to
+// take the topic, group, batch size and concurrency under test (the app's decorator fixes its
+// batch size when the class is declared) and to report progress after each committed batch.
+import 'reflect-metadata';
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Acknowledgment, BatchListener, KafkaBatch, KafkaBatchModule } from '@org/kafka-batch';
+import { kafkaBootstrap } from '@org/testing';
+import { TelemetryConfigModule } from '@org/telemetry/config/telemetry-config.module';
+import { DatabaseModule } from '@org/telemetry/database/database.module';
+import { MetricsModule } from '@org/telemetry/metrics/metrics.module';
+import { ReadingDto } from '@org/telemetry/readings/reading.dto';
+import { ReadingsModule } from '@org/telemetry/readings/readings.module';
+import { TelemetryReadingsListener } from '@org/telemetry/readings/telemetry-readings.listener';
+import { consumerSettingsFromEnv } from './consumer.settings';
+import { ProgressReporter } from './progress.reporter';
+
+const settings = consumerSettingsFromEnv();
+const progress = new ProgressReporter(settings.tickMs);
+
+@Injectable()
+class BenchReadingsListener extends TelemetryReadingsListener {
+  @BatchListener({
+    id: 'bench-readings',
+    topics: [settings.topic],
+    maxPollRecords: settings.batchSize,
+    concurrency: settings.concurrency,
+    ackMode: 'manual',
+    validate: ReadingDto,
+    autoStartup: true,
+  })
+  override async onReadings(batch: KafkaBatch<ReadingDto>, ack: Acknowledgment): Promise<void> {
+    await super.onReadings(batch, ack);
+    progress.done(batch.records.map((record) => record.timestamp));
+  }
+}
+
+@Module({
+  imports: [
+    TelemetryConfigModule,
+    // The app's own listener comes with ReadingsModule: it stays stopped, this one replaces it.
+    KafkaBatchModule.forRoot({
+      brokers: kafkaBootstrap(),
+      clientId: 'bench',
+      defaults: { groupId: settings.groupId, autoStartup: false },
+    }),
+    DatabaseModule,
+    ReadingsModule,
+    MetricsModule,
+  ],
+  providers: [BenchReadingsListener],
+})
+class BatchListenerBenchModule {}
+
+NestFactory.createApplicationContext(BatchListenerBenchModule, { logger: ['error', 'warn'] }).then(
+  async (app) => {
+    app.enableShutdownHooks();
+    await app.init();
+    progress.start();
+  },
+);

@@ -1,0 +1,53 @@
+import type { ConsumerKind } from './consumer.process';
+
+/** One consumer setup under test: which consumer, its batch settings and how many processes. */
+export interface Variant {
+  /** Short name for charts and logs. */
+  key: string;
+  /** What it is, for the report. */
+  label: string;
+  kind: ConsumerKind;
+  batchSize: number;
+  concurrency: number;
+  processes: number;
+}
+
+export const naivePerMessage = (): Variant => ({
+  key: 'naive save() per message',
+  label:
+    'naive: Nest Kafka transport (KafkaJS), `@EventPattern` per message, TypeORM `save()` per reading, auto-commit',
+  kind: 'naive-per-message',
+  batchSize: 1,
+  concurrency: 1,
+  processes: 1,
+});
+
+export const naiveBuffered = (flushSize: number, flushMs: number): Variant => ({
+  key: 'naive buffered upsert',
+  label: `naive + batching in user code: buffer in the handler, one TypeORM \`upsert()\` per ${flushSize} readings or ${flushMs} ms, auto-commit`,
+  kind: 'naive-buffered',
+  batchSize: flushSize,
+  concurrency: 1,
+  processes: 1,
+});
+
+export const bareLoop = (): Variant => ({
+  key: 'bare librdkafka loop',
+  label: 'client ceiling: bare librdkafka `consume(500)` loop, no processing',
+  kind: 'bare-loop',
+  batchSize: 500,
+  concurrency: 1,
+  processes: 1,
+});
+
+export const batchListener = (maxPollRecords: number, concurrency: number, processes = 1): Variant => {
+  const each = processes > 1 ? ` × ${processes} processes` : '';
+  return {
+    key: `kafka-batch ${maxPollRecords}x${concurrency}${processes > 1 ? ` ${processes}p` : ''}`,
+    label: `@org/kafka-batch, telemetry handler, maxPollRecords ${maxPollRecords}, concurrency ${concurrency}${each}`,
+    kind: 'batch-listener',
+    batchSize: maxPollRecords,
+    concurrency,
+    processes,
+  };
+};
