@@ -18,7 +18,7 @@ describe('resolveListenerOptions', () => {
       fetchMaxWaitMs: 500,
       ackMode: 'batch',
       autoOffsetReset: 'earliest',
-      maxInFlightRecords: 800,
+      maxInFlightRecords: 10_000,
     });
     expect(resolved.retry).toEqual({
       attempts: 3,

@@ -11,6 +11,12 @@ import { isTransientError } from '../failure/transient-error.classifier';
 import { resolveGroupInstanceId } from '../membership/group-instance-id';
 import { ListenerOptionsSchema } from './listener-options.schema';
 
+/**
+ * Every backpressure pause makes librdkafka drop what it had prefetched and fetch it again (about
+ * one fetch.wait.max.ms): a budget of a few small batches would pause every other batch.
+ */
+const MIN_DEFAULT_IN_FLIGHT_RECORDS = 10_000;
+
 export class KafkaBatchConfigError extends Error {
   override readonly name = 'KafkaBatchConfigError';
 }
@@ -63,7 +69,8 @@ export function resolveListenerOptions(
     validate: merged.validate,
     retry: { ...RETRY_DEFAULTS, ...module.defaults?.retry, ...own.retry },
     deadLetter: { ...DEAD_LETTER_DEFAULTS, ...module.defaults?.deadLetter, ...own.deadLetter },
-    maxInFlightRecords: merged.maxInFlightRecords ?? 4 * maxPollRecords * concurrency,
+    maxInFlightRecords:
+      merged.maxInFlightRecords ?? Math.max(4 * maxPollRecords * concurrency, MIN_DEFAULT_IN_FLIGHT_RECORDS),
     maxInFlightBytes: merged.maxInFlightBytes ?? 64 * 1024 * 1024,
     shutdownTimeoutMs: merged.shutdownTimeoutMs ?? 30_000,
     autoStartup: merged.autoStartup ?? true,

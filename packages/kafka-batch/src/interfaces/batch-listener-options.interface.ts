@@ -72,7 +72,7 @@ export interface BatchListenerOptions {
   validate?: new (...args: never[]) => object;
   retry?: Partial<RetryOptions>;
   deadLetter?: Partial<DeadLetterOptions>;
-  /** In-flight budget (fetched, not yet done). Default 4 × maxPollRecords × concurrency records. */
+  /** In-flight budget (fetched, not yet done). Default 4 × maxPollRecords × concurrency records, at least 10,000. */
   maxInFlightRecords?: number;
   /** In-flight budget in bytes of record payload. Default 64 MiB. */
   maxInFlightBytes?: number;
