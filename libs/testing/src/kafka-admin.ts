@@ -1,4 +1,10 @@
-import { AdminClient, IAdminClient, OffsetSpec } from '@confluentinc/kafka-javascript';
+import {
+  AdminClient,
+  IAdminClient,
+  KafkaConsumer,
+  OffsetSpec,
+  TopicPartitionOffset,
+} from '@confluentinc/kafka-javascript';
 import { fromCallback } from './callback';
 import { kafkaBootstrap } from './env';
 
@@ -10,8 +16,14 @@ export type PartitionOffsets = Map<number, number>;
  */
 export class KafkaAdmin {
   private readonly client: IAdminClient;
+  /**
+   * Committed offsets are read by a consumer that never joins the group, not by the admin API:
+   * librdkafka's ListConsumerGroupOffsets crashes the process (SIGSEGV in rd_kafka_cgrp_op) when the
+   * broker answers NOT_COORDINATOR, as a fresh broker does while it creates __consumer_offsets.
+   */
+  private readonly offsetReaders = new Map<string, Promise<KafkaConsumer>>();
 
-  constructor(bootstrap = kafkaBootstrap()) {
+  constructor(private readonly bootstrap = kafkaBootstrap()) {
     this.client = AdminClient.create({ 'bootstrap.servers': bootstrap, 'client.id': 'test-harness-admin' });
   }
 
@@ -61,21 +73,16 @@ export class KafkaAdmin {
 
   /** The group's committed offset per partition of the topic; partitions never committed are absent. */
   async committedOffsets(groupId: string, topic: string): Promise<PartitionOffsets> {
-    const [group] = await fromCallback<
-      { error?: unknown; partitions: { topic: string; partition: number; offset: number }[] }[]
-    >((done) =>
-      this.client.listConsumerGroupOffsets(
-        [{ groupId }],
-        { timeout: 10_000, requireStableOffsets: true },
+    const partitions = await this.partitionCount(topic);
+    const reader = await this.offsetReader(groupId);
+    const offsets = await fromCallback<TopicPartitionOffset[]>((done) =>
+      reader.committed(
+        Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
+        10_000,
         done,
       ),
     );
-    if (group.error) throw group.error;
-    return new Map(
-      group.partitions
-        .filter((p) => p.topic === topic && Number(p.offset) >= 0)
-        .map((p) => [p.partition, Number(p.offset)]),
-    );
+    return new Map(offsets.filter((o) => Number(o.offset) >= 0).map((o) => [o.partition, Number(o.offset)]));
   }
 
   /** Records not yet committed by the group, per partition and in total. */
@@ -100,6 +107,28 @@ export class KafkaAdmin {
 
   close(): void {
     this.client.disconnect();
+    for (const reader of this.offsetReaders.values())
+      void reader.then((consumer) => consumer.disconnect()).catch(() => undefined);
+    this.offsetReaders.clear();
+  }
+
+  private offsetReader(groupId: string): Promise<KafkaConsumer> {
+    let reader = this.offsetReaders.get(groupId);
+    if (!reader) {
+      const consumer = new KafkaConsumer(
+        {
+          'bootstrap.servers': this.bootstrap,
+          'client.id': 'test-harness-offset-reader',
+          'group.id': groupId,
+          'enable.auto.commit': false,
+        },
+        {},
+      );
+      reader = fromCallback((done) => consumer.connect({ timeout: 30_000 }, done)).then(() => consumer);
+      reader.catch(() => this.offsetReaders.delete(groupId));
+      this.offsetReaders.set(groupId, reader);
+    }
+    return reader;
   }
 
   private async waitForPartitions(topic: string, partitions: number): Promise<void> {

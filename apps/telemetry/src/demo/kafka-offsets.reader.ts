@@ -1,4 +1,5 @@
-import { AdminClient, IAdminClient, OffsetSpec } from '@confluentinc/kafka-javascript';
+import type { TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import { AdminClient, IAdminClient, KafkaConsumer, OffsetSpec } from '@confluentinc/kafka-javascript';
 
 /**
  * The broker's view of a topic and its consumer groups, from an admin client: what the demo
@@ -6,8 +7,17 @@ import { AdminClient, IAdminClient, OffsetSpec } from '@confluentinc/kafka-javas
  */
 export class KafkaOffsetsReader {
   private readonly admin: IAdminClient;
+  /**
+   * Committed offsets come from a consumer of the group that never joins it: librdkafka's admin
+   * ListConsumerGroupOffsets crashes the process when the broker answers NOT_COORDINATOR, as a
+   * fresh broker does while it creates __consumer_offsets (the demo's first run).
+   */
+  private groupReader: { groupId: string; consumer: Promise<KafkaConsumer> } | undefined;
 
-  constructor(bootstrap: string, rdkafka: Record<string, string> = {}) {
+  constructor(
+    private readonly bootstrap: string,
+    private readonly rdkafka: Record<string, string> = {},
+  ) {
     this.admin = AdminClient.create({
       'bootstrap.servers': bootstrap,
       'client.id': 'telemetry-demo',
@@ -33,14 +43,18 @@ export class KafkaOffsetsReader {
   }
 
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
-    const [group] = await call<
-      { error?: { message: string }; partitions: { topic: string; partition: number; offset: number }[] }[]
-    >((done) => this.admin.listConsumerGroupOffsets([{ groupId }], { timeout: 5_000 }, done));
-    if (group.error) throw new Error(`offsets of group ${groupId}: ${group.error.message}`);
+    const partitions = [...(await this.endOffsets(topic)).keys()];
+    if (partitions.length === 0) return new Map();
+    const consumer = await this.consumerOf(groupId);
+    const committed = await call<TopicPartitionOffset[]>((done) =>
+      consumer.committed(
+        partitions.map((partition) => ({ topic, partition })),
+        5_000,
+        done,
+      ),
+    );
     return new Map(
-      group.partitions
-        .filter((p) => p.topic === topic && Number(p.offset) >= 0)
-        .map((p) => [p.partition, Number(p.offset)]),
+      committed.filter((c) => Number(c.offset) >= 0).map((c) => [c.partition, Number(c.offset)]),
     );
   }
 
@@ -57,6 +71,27 @@ export class KafkaOffsetsReader {
 
   close(): void {
     this.admin.disconnect();
+    void this.groupReader?.consumer.then((consumer) => consumer.disconnect()).catch(() => undefined);
+  }
+
+  private consumerOf(groupId: string): Promise<KafkaConsumer> {
+    if (this.groupReader?.groupId !== groupId) {
+      const consumer = new KafkaConsumer(
+        {
+          'bootstrap.servers': this.bootstrap,
+          'client.id': 'telemetry-demo-offsets',
+          'group.id': groupId,
+          'enable.auto.commit': false,
+          ...this.rdkafka,
+        },
+        {},
+      );
+      this.groupReader = {
+        groupId,
+        consumer: call((done) => consumer.connect({ timeout: 10_000 }, done)).then(() => consumer),
+      };
+    }
+    return this.groupReader.consumer;
   }
 }
 
