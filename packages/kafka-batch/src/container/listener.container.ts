@@ -412,10 +412,21 @@ export class ListenerContainer {
   }
 
   private resume(state: PartitionState, reason: 'backpressure' | 'backoff'): void {
-    // A revoking partition stays paused until it is unassigned, and is resumed then (see revoke).
     if (state.revoking || !state.pausedFor.delete(reason) || state.pausedFor.size > 0) return;
     if (this.lifecycle === 'running')
       this.consumer.resume([{ topic: state.topic, partition: state.partition }]);
+  }
+
+  /**
+   * librdkafka keeps a partition's pause through unassign: were it assigned here again, it would
+   * never be fetched. Resumed while still assigned (resuming it after the unassign made a later
+   * assignment start past the committed offset); what it fetches meanwhile is dropped.
+   */
+  private resumeBeforeUnassign(states: PartitionState[]): void {
+    const paused = states.filter((s) => s.pausedFor.size > 0);
+    if (paused.length === 0 || this.lifecycle !== 'running') return;
+    for (const state of paused) state.pausedFor.clear();
+    this.consumer.resume(paused.map(({ topic, partition }) => ({ topic, partition })));
   }
 
   private onRebalance(err: LibrdKafkaError, assignment: Assignment[]): void {
@@ -463,6 +474,7 @@ export class ListenerContainer {
       const dropped = state.dropBuffer();
       this.budget.release(dropped.records, dropped.bytes);
     }
+    this.resumeBeforeUnassign(states);
     this.wakeSleepers();
     if (lost) {
       await this.rebalance.notify('onPartitionsLost', partitions);
@@ -488,11 +500,6 @@ export class ListenerContainer {
     try {
       if (cooperative) this.consumer.incrementalUnassign(assignment);
       else this.consumer.unassign();
-      // librdkafka keeps a partition's pause through unassign: were it assigned here again, it
-      // would never be fetched. (A closing consumer refuses the call, and needs none.)
-      const paused = states.filter((s) => s.pausedFor.size > 0);
-      if (paused.length > 0 && this.lifecycle === 'running')
-        this.consumer.resume(paused.map(({ topic, partition }) => ({ topic, partition })));
     } catch (e) {
       if (this.consumer.isConnected()) this.logger.error(`unassign failed: ${(e as Error).message}`);
     }

@@ -199,11 +199,9 @@ export class FaultScenario {
           `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS in_transaction, left(query, 80) AS query
            FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
         );
-        const logs = this.processes.map((p, i) => {
-          const file = join(tmpdir(), `${this.groupId}-consumer-${i}.log`);
-          writeFileSync(file, p.lines.join('\n'));
-          return `consumer ${i} (whole log in ${file}):\n${p.diagnostics()}`;
-        });
+        const files = this.saveLogs();
+        const logs = this.processes.map((p, i) => `consumer ${i}:\n${p.diagnostics()}`);
+        logs.push(`whole logs: ${files}`);
         err.message += `\nkafka-consumer-groups: ${JSON.stringify(tool)}\npg_stat_activity: ${JSON.stringify(sessions)}\n${logs.join('\n')}`;
         throw err;
       },
@@ -236,8 +234,36 @@ export class FaultScenario {
       deadLettered: deadKeys.size,
       lost: missing + missingDead + unexpected + withoutReason,
       recoveryMs,
-      notes,
+      notes:
+        missing + missingDead + unexpected + withoutReason > 0
+          ? `${notes}; LOST: ${missing} valid not stored (${this.whereAre(
+              [...valid].filter((n) => !stored.has(n)),
+              producer,
+            )}), ${missingDead} poison not dead-lettered, ${unexpected} unexpected rows, ${withoutReason} dead letters without a reason; logs ${this.saveLogs()}`
+          : notes,
     };
+  }
+
+  /** Partition and offset range of the given record ids, for a report that lost some. */
+  private whereAre(ids: number[], producer: ContinuousProducer): string {
+    const wanted = new Set(ids.map((n) => `e${n}`));
+    const byPartition = new Map<number, number[]>();
+    for (const r of producer.delivered)
+      if (wanted.has(r.key))
+        byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r.offset]);
+    return [...byPartition]
+      .map(([p, offsets]) => `p${p}@${Math.min(...offsets)}..${Math.max(...offsets)} (${offsets.length})`)
+      .join(' ');
+  }
+
+  private saveLogs(): string {
+    return this.processes
+      .map((p, i) => {
+        const file = join(tmpdir(), `${this.groupId}-consumer-${i}.log`);
+        writeFileSync(file, p.lines.join('\n'));
+        return file;
+      })
+      .join(' ');
   }
 
   private deadLetters(atLeast: number) {
