@@ -412,15 +412,15 @@ export class ListenerContainer {
   }
 
   private resume(state: PartitionState, reason: 'backpressure' | 'backoff'): void {
-    if (state.revoking || !state.pausedFor.delete(reason) || state.pausedFor.size > 0) return;
+    if (!state.pausedFor.delete(reason) || state.pausedFor.size > 0 || state.revoking) return;
     if (this.lifecycle === 'running')
       this.consumer.resume([{ topic: state.topic, partition: state.partition }]);
   }
 
   /**
    * librdkafka keeps a partition's pause through unassign: were it assigned here again, it would
-   * never be fetched. Resumed while still assigned (resuming it after the unassign made a later
-   * assignment start past the committed offset); what it fetches meanwhile is dropped.
+   * never be fetched. Resumed while still assigned, as librdkafka's pause/resume is meant to be
+   * used; what it fetches meanwhile is dropped.
    */
   private resumeBeforeUnassign(states: PartitionState[]): void {
     const paused = states.filter((s) => s.pausedFor.size > 0);

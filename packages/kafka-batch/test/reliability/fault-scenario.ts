@@ -222,24 +222,22 @@ export class FaultScenario {
     );
     const dead = await this.deadLetters(poisonKeys.size);
     const deadKeys = new Set(dead.map((d) => d.key!));
-    const missing = [...valid].filter((n) => !stored.has(n)).length;
+    const notStored = [...valid].filter((n) => !stored.has(n));
     const missingDead = [...poisonKeys].filter((k) => !deadKeys.has(k)).length;
     const unexpected = [...stored].filter((n) => !valid.has(n)).length;
     const withoutReason = dead.filter((d) => !d.headers['kafka_dlt-exception-message']).length;
+    const lost = notStored.length + missingDead + unexpected + withoutReason;
     return {
       scenario: this.name,
       produced: keys.length,
       delivered: Number(log[0].total),
       duplicates: Number(log[0].total) - Number(log[0].distinct_ids) + (dead.length - deadKeys.size),
       deadLettered: deadKeys.size,
-      lost: missing + missingDead + unexpected + withoutReason,
+      lost,
       recoveryMs,
       notes:
-        missing + missingDead + unexpected + withoutReason > 0
-          ? `${notes}; LOST: ${missing} valid not stored (${this.whereAre(
-              [...valid].filter((n) => !stored.has(n)),
-              producer,
-            )}), ${missingDead} poison not dead-lettered, ${unexpected} unexpected rows, ${withoutReason} dead letters without a reason; logs ${this.saveLogs()}`
+        lost > 0
+          ? `${notes}; LOST: ${notStored.length} valid not stored (${this.whereAre(notStored, producer)}), ${missingDead} poison not dead-lettered, ${unexpected} unexpected rows, ${withoutReason} dead letters without a reason; logs ${this.saveLogs()}`
           : notes,
     };
   }
