@@ -93,3 +93,39 @@ describe('manual acknowledgement (real broker)', () => {
     expect(partition1During.at).toBeLessThan(redelivery.at);
   });
 });
+
+// A redelivery seeks the partition back while consume() calls are under way; records fetched from
+// the new position by such a call must not be mistaken for stale ones and skipped (issue #9).
+describe('redelivery without backoff (real broker)', () => {
+  const suite = listenerSuite();
+  const { admin } = suite;
+
+  it('handles every record of a partition whose batches are half acknowledged', async () => {
+    const records = 1_000;
+    const { topic, groupId } = await suite.newTopic('halfack', 1);
+    await produceRecords(
+      topic,
+      Array.from({ length: records }, (_, i) => ({ key: `k${i}`, value: { i }, partition: 0 })),
+    );
+    const handled = new Set<number>();
+    const seenFirst = new Set<number>();
+    // A short fetch wait brings the records from the new position back while the consume() call
+    // that was under way during the seek has not returned yet.
+    await suite.start(
+      { topics: [topic], groupId, ackMode: 'manual', maxPollRecords: 100, fetchMaxWaitMs: 10 },
+      (batch, ack) => {
+        const first = batch.records[0].offset;
+        for (const r of batch.records) handled.add(r.offset);
+        // The first time a batch starts here, only its first half is acknowledged: the rest is
+        // delivered again at once.
+        if (seenFirst.has(first) || batch.records.length < 2) return ack.acknowledge();
+        seenFirst.add(first);
+        ack.acknowledge(batch.records[Math.floor(batch.records.length / 2) - 1]);
+      },
+    );
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
+    const skipped = Array.from({ length: records }, (_, i) => i).filter((o) => !handled.has(o));
+    expect({ redeliveries: seenFirst.size > 10, skipped }).toEqual({ redeliveries: true, skipped: [] });
+    expect(await admin.committedOffsets(groupId, topic)).toEqual(new Map([[0, records]]));
+  });
+});

@@ -110,13 +110,14 @@ async function stableAssignment(members: Member[], partitions: number, what: str
     what,
     30_000,
   );
-  // No further events for a while: the rebalance is over.
+  // No further events for a second: the rebalance is over. A member handles rebalance events
+  // between two consume() calls, up to one consume timeout after librdkafka raised them.
   let last = -1;
+  let since = Date.now();
   await eventually(() => {
     const count = members.reduce((n, m) => n + m.events.length, 0);
-    const settled = count === last;
-    last = count;
-    return settled;
+    if (count !== last) [last, since] = [count, Date.now()];
+    return Date.now() - since >= 1_000;
   }, `${what} to settle`);
 }
 

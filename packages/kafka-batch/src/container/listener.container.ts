@@ -28,6 +28,7 @@ export type ContainerState =
 const CONSUME_TIMEOUT_MS = 200;
 const OFFSET_BEGINNING = -2;
 const OFFSET_END = -1;
+const SEEK_RETRY_MS = 1_000;
 
 /**
  * Runs one @BatchListener: fetches with KafkaConsumer.consume(), buffers per partition, dispatches
@@ -48,7 +49,13 @@ export class ListenerContainer {
   private readonly deadLetters: DeadLetterPublisher | undefined;
   private readonly sleepers = new Set<() => void>();
   private readonly rebalance: RebalanceNotifier;
-  private consumeCall = 0;
+  /**
+   * Work that must not overlap a consume() call, run by the poll loop between two calls. A call
+   * under way when a seek or an assignment takes effect may return records from before it and
+   * from after it alike, and the two cannot be told apart.
+   */
+  private readonly betweenPolls: (() => Promise<void>)[] = [];
+  private polling = false;
   private dispatchCursor = 0;
   private pollLoop: Promise<void> | undefined;
   private lifecycle: ContainerState = 'created';
@@ -157,7 +164,7 @@ export class ListenerContainer {
     this.consumer.subscribe(this.options.topicPattern ? [this.options.topicPattern] : this.options.topics);
     this.lifecycle = 'running';
     this.lastPollAt = Date.now();
-    this.pollLoop = this.poll();
+    this.pollLoop = this.poll().catch((err: Error) => this.fail(`poll loop failed: ${err.stack ?? err}`));
     this.logger.log(
       `started: group ${this.options.groupId}, ${this.options.topicPattern ?? this.options.topics.join(', ')}, maxPollRecords ${this.options.maxPollRecords}, concurrency ${this.options.concurrency}, ackMode ${this.options.ackMode}`,
     );
@@ -233,41 +240,59 @@ export class ListenerContainer {
   }
 
   private async poll(): Promise<void> {
-    while (this.lifecycle === 'running' || this.lifecycle === 'stopping') {
-      const call = ++this.consumeCall;
-      let messages: RawRecord[];
-      try {
-        messages = await fromCallback<RawRecord[]>((done) =>
-          this.consumer.consume(this.options.maxPollRecords, done),
-        );
-      } catch (err) {
-        if (this.lifecycle !== 'running' && this.lifecycle !== 'stopping') break;
-        this.onClientError(err as LibrdKafkaError);
-        await this.sleep(100);
-        continue;
+    this.polling = true;
+    try {
+      while (this.lifecycle === 'running' || this.lifecycle === 'stopping') {
+        const messages = await this.consume();
+        if (messages.length > 0) this.append(messages);
+        await this.runBetweenPolls();
+        this.applyBackpressure();
+        this.dispatch();
       }
-      this.lastPollAt = Date.now();
-      if (messages.length > 0) this.append(messages, call);
-      this.applyBackpressure();
-      this.dispatch();
+    } finally {
+      this.polling = false;
+      await this.runBetweenPolls();
     }
   }
 
-  private append(messages: RawRecord[], call: number): void {
+  private async runBetweenPolls(): Promise<void> {
+    while (this.betweenPolls.length > 0) await this.betweenPolls.shift()!();
+  }
+
+  private async consume(): Promise<RawRecord[]> {
+    try {
+      const messages = await fromCallback<RawRecord[]>((done) =>
+        this.consumer.consume(this.options.maxPollRecords, done),
+      );
+      this.lastPollAt = Date.now();
+      return messages;
+    } catch (err) {
+      if (this.lifecycle === 'running' || this.lifecycle === 'stopping') {
+        this.onClientError(err as LibrdKafkaError);
+        await this.sleep(100);
+      }
+      return [];
+    }
+  }
+
+  /** Runs `op` between two consume() calls, or now when the poll loop is not running. */
+  private betweenConsumeCalls<T>(op: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const run = () => op().then(resolve, reject);
+      if (this.polling) this.betweenPolls.push(run);
+      else void run();
+    });
+  }
+
+  private append(messages: RawRecord[]): void {
     // Draining for shutdown: what arrives now is neither tracked nor committed; it is read again later.
     if (this.lifecycle !== 'running') return;
     let records = 0;
     let bytes = 0;
     for (const message of messages) {
       const state = this.partitions.get(partitionKey(message.topic, message.partition));
-      // Stale: the partition was revoked, rewound or seeked after this fetch was made.
-      if (
-        !state ||
-        state.revoking ||
-        call < state.acceptFromConsumeCall ||
-        !state.tracker.track(message.offset)
-      )
-        continue;
+      // Stale: the partition was revoked, or is about to be rewound or seeked.
+      if (!state || state.revoking || state.seeking > 0 || !state.tracker.track(message.offset)) continue;
       state.buffer.push(message);
       state.bufferBytes += message.size;
       records++;
@@ -362,38 +387,61 @@ export class ListenerContainer {
     state.tracker.reset();
     const dropped = state.dropBuffer();
     this.budget.release(dropped.records, dropped.bytes);
-    if (typeof target === 'object') {
-      state.acceptFromConsumeCall = Infinity;
+    this.seekConsumer(state, target);
+  }
+
+  /**
+   * Moves the partition's fetch position. What is fetched until the seek is done comes from the
+   * old position and is dropped. A failed seek is tried again while the partition stays here and
+   * no newer seek replaced it: the old position would skip what the tracker now expects.
+   */
+  private seekConsumer(state: PartitionState, target: SeekTarget): void {
+    state.seeking++;
+    void this.seekUntilDone(state, target, ++state.seekGeneration);
+  }
+
+  private async seekUntilDone(state: PartitionState, target: SeekTarget, generation: number): Promise<void> {
+    const { topic, partition } = state;
+    // A partition revoked meanwhile may be assigned here again: its new position is not ours to move.
+    const current = () =>
+      this.partitions.get(partitionKey(topic, partition)) === state &&
+      !state.revoking &&
+      state.seekGeneration === generation;
+    try {
+      while (current()) {
+        try {
+          const offset = await this.seekOffset(state, target);
+          await this.betweenConsumeCalls(() =>
+            current()
+              ? fromCallback((done) => this.consumer.seek({ topic, partition, offset }, 10_000, done))
+              : Promise.resolve(),
+          );
+          return;
+        } catch (err) {
+          if (!current() || this.lifecycle !== 'running') return;
+          this.logger.warn(
+            `seek ${topic}[${partition}] to ${describeSeek(target)} failed, trying again: ${(err as Error).message}`,
+          );
+          await this.sleep(SEEK_RETRY_MS);
+        }
+      }
+    } finally {
+      state.seeking--;
+    }
+  }
+
+  private async seekOffset(state: PartitionState, target: SeekTarget): Promise<number> {
+    if (target === 'beginning') return OFFSET_BEGINNING;
+    if (target === 'end') return OFFSET_END;
+    if (typeof target === 'number') return target;
+    const [found] = await fromCallback<{ offset: number }[]>((done) =>
       this.consumer.offsetsForTimes(
         [{ topic: state.topic, partition: state.partition, offset: target.timestamp }],
         10_000,
-        (err, offsets) => {
-          if (err) {
-            this.logger.error(
-              `seek ${state.topic}[${state.partition}] to timestamp ${target.timestamp} failed: ${err.message}`,
-            );
-            state.acceptFromConsumeCall = this.consumeCall + 1;
-            return;
-          }
-          this.seekConsumer(state, offsets[0].offset);
-        },
-      );
-      return;
-    }
-    this.seekConsumer(
-      state,
-      target === 'beginning' ? OFFSET_BEGINNING : target === 'end' ? OFFSET_END : target,
+        done,
+      ),
     );
-  }
-
-  private seekConsumer(state: PartitionState, offset: number): void {
-    state.acceptFromConsumeCall = Infinity;
-    this.consumer.seek({ topic: state.topic, partition: state.partition, offset }, 10_000, (err) => {
-      if (err)
-        this.logger.error(`seek ${state.topic}[${state.partition}] to ${offset} failed: ${err.message}`);
-      // Calls already under way may still carry records fetched before the seek.
-      state.acceptFromConsumeCall = this.consumeCall + 1;
-    });
+    return found.offset;
   }
 
   private applyBackpressure(): void {
@@ -406,7 +454,8 @@ export class ListenerContainer {
   }
 
   private pause(state: PartitionState, reason: 'backpressure' | 'backoff'): void {
-    if (state.pausedFor.has(reason)) return;
+    // A revoked partition was resumed for the unassign (see resumeBeforeUnassign): keep it so.
+    if (state.pausedFor.has(reason) || state.revoking) return;
     if (state.pausedFor.size === 0) this.consumer.pause([{ topic: state.topic, partition: state.partition }]);
     state.pausedFor.add(reason);
   }
@@ -429,33 +478,43 @@ export class ListenerContainer {
     this.consumer.resume(paused.map(({ topic, partition }) => ({ topic, partition })));
   }
 
+  /**
+   * Rebalance events are handled in order between consume() calls: a call under way when
+   * partitions are assigned could carry records of an earlier ownership of the same partitions.
+   * A revoke starts there and goes on without holding up the poll loop.
+   */
   private onRebalance(err: LibrdKafkaError, assignment: Assignment[]): void {
-    const cooperative = this.consumer.rebalanceProtocol() === 'COOPERATIVE';
-    try {
-      if (err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
-        for (const { topic, partition } of assignment) {
-          this.partitions.set(partitionKey(topic, partition), new PartitionState(topic, partition));
+    void this.betweenConsumeCalls(async () => {
+      const cooperative = this.consumer.rebalanceProtocol() === 'COOPERATIVE';
+      try {
+        if (err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS) this.assign(assignment, cooperative);
+        else if (err.code === CODES.ERRORS.ERR__REVOKE_PARTITIONS)
+          this.revoke(assignment, cooperative).catch((e: Error) =>
+            this.logger.error(`revoke failed: ${e.stack}`),
+          );
+        else {
+          this.logger.error(`rebalance error: ${err.message}`);
+          this.consumer.assign([]);
         }
-        if (cooperative) this.consumer.incrementalAssign(assignment);
-        else this.consumer.assign(assignment);
-        this.joinedGroupAt ??= Date.now();
-        this.logger.log(`assigned ${describeAssignment(assignment)}`);
-        this.events.emit('rebalanced', { kind: 'assigned', partitions: assignment.length });
-        void this.rebalance.notify(
-          'onPartitionsAssigned',
-          assignment.map(({ topic, partition }) => ({ topic, partition })),
-        );
-      } else if (err.code === CODES.ERRORS.ERR__REVOKE_PARTITIONS) {
-        this.revoke(assignment, cooperative).catch((e: Error) =>
-          this.logger.error(`revoke failed: ${e.stack}`),
-        );
-      } else {
-        this.logger.error(`rebalance error: ${err.message}`);
-        this.consumer.assign([]);
+      } catch (e) {
+        this.logger.error(`rebalance handling failed: ${(e as Error).message}`);
       }
-    } catch (e) {
-      this.logger.error(`rebalance handling failed: ${(e as Error).message}`);
+    });
+  }
+
+  private assign(assignment: Assignment[], cooperative: boolean): void {
+    for (const { topic, partition } of assignment) {
+      this.partitions.set(partitionKey(topic, partition), new PartitionState(topic, partition));
     }
+    if (cooperative) this.consumer.incrementalAssign(assignment);
+    else this.consumer.assign(assignment);
+    this.joinedGroupAt ??= Date.now();
+    this.logger.log(`assigned ${describeAssignment(assignment)}`);
+    this.events.emit('rebalanced', { kind: 'assigned', partitions: assignment.length });
+    void this.rebalance.notify(
+      'onPartitionsAssigned',
+      assignment.map(({ topic, partition }) => ({ topic, partition })),
+    );
   }
 
   /**
@@ -576,6 +635,10 @@ interface ClientLog {
   severity: number;
   fac: string;
   message: string;
+}
+
+function describeSeek(target: SeekTarget): string {
+  return typeof target === 'object' ? `timestamp ${target.timestamp}` : String(target);
 }
 
 function describeAssignment(assignment: Assignment[]): string {

@@ -30,7 +30,7 @@ describe('PartitionOffsetTracker', () => {
 
   it('follows delivery order across offset gaps (compaction, transaction markers)', () => {
     const tracker = delivered(5, 9, 20);
-    tracker.completeThrough(9);
+    [5, 9].forEach((o) => tracker.complete(o));
     expect(tracker.committable()).toBe(20);
     tracker.complete(20);
     expect(tracker.committable()).toBe(21);
@@ -38,7 +38,7 @@ describe('PartitionOffsetTracker', () => {
 
   it('never offers an offset older than one already sent', () => {
     const tracker = delivered(0, 1, 2);
-    tracker.completeThrough(2);
+    [0, 1, 2].forEach((o) => tracker.complete(o));
     tracker.commitSent(3);
     expect(tracker.committable()).toBeUndefined();
     tracker.track(3);
@@ -60,13 +60,13 @@ describe('PartitionOffsetTracker', () => {
 
   it('rewinds for redelivery without losing what was done before', () => {
     const tracker = delivered(0, 1, 2, 3, 4);
-    tracker.completeThrough(1);
+    [0, 1].forEach((o) => tracker.complete(o));
     tracker.rewindTo(2);
     expect(tracker.committable()).toBe(2);
     expect(tracker.outstandingCount).toBe(0);
     expect(tracker.track(2)).toBe(true);
     tracker.track(3);
-    tracker.completeThrough(3);
+    [2, 3].forEach((o) => tracker.complete(o));
     expect(tracker.committable()).toBe(4);
   });
 
@@ -98,7 +98,7 @@ describe('PartitionOffsetTracker', () => {
 
   it('lets an explicit seek commit backwards (replay)', () => {
     const tracker = delivered(100, 101);
-    tracker.completeThrough(101);
+    [100, 101].forEach((o) => tracker.complete(o));
     tracker.commitSent(102);
     tracker.commitConfirmed(102);
     tracker.reset();

@@ -2,7 +2,9 @@
  * Tracks, for one partition, which delivered offsets are done (acknowledged, dead-lettered or
  * skipped) and yields the offset that is safe to commit: every delivered record below it is done.
  * Offsets are tracked in delivery order; they need not be consecutive (compaction and transaction
- * markers leave gaps), so "contiguous" means contiguous in delivery order.
+ * markers leave gaps), so "contiguous" means contiguous in delivery order. A gap is therefore
+ * committed over: the container must not drop a fetched record of a tracked partition unless a
+ * seek moves its position.
  */
 export class PartitionOffsetTracker {
   private outstanding: number[] = [];
@@ -32,14 +34,6 @@ export class PartitionOffsetTracker {
   complete(offset: number): void {
     if (offset < (this.firstOutstanding ?? Infinity) || offset > (this.lastDelivered ?? -1)) return;
     this.doneAhead.add(offset);
-    this.advance();
-  }
-
-  /** Completes every delivered offset up to and including `offset`. */
-  completeThrough(offset: number): void {
-    for (let i = this.head; i < this.outstanding.length && this.outstanding[i] <= offset; i++) {
-      this.doneAhead.add(this.outstanding[i]);
-    }
     this.advance();
   }
 

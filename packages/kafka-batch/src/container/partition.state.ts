@@ -15,11 +15,10 @@ export class PartitionState {
   readonly pausedFor = new Set<PauseReason>();
   /** Transient failures in a row (database or network outage): the redelivery backoff grows with them. */
   transientFailures = 0;
-  /**
-   * Records from consume() calls issued before a rewind or seek took effect are stale for this
-   * partition; only calls numbered from here on count.
-   */
-  acceptFromConsumeCall = 0;
+  /** Seeks requested and not yet done: until then, fetched records come from the old position. */
+  seeking = 0;
+  /** Numbers the seeks: a retry of an older one must not undo a newer one. */
+  seekGeneration = 0;
   backoffTimer: NodeJS.Timeout | undefined;
   /** The batch this partition is in, while it runs. */
   inFlight: Promise<void> | undefined;
