@@ -1,8 +1,9 @@
 import { createTestDatabase, TestDatabase, uniqueName } from '@org/testing';
 import { Client } from 'pg';
-import { startTelemetry } from './telemetry-app.process';
+import { killLeftoverTelemetry, startTelemetry } from './telemetry-app.process';
 
 describe('telemetry service process', () => {
+  afterEach(killLeftoverTelemetry);
   let database: TestDatabase;
 
   beforeAll(async () => {
@@ -23,7 +24,12 @@ describe('telemetry service process', () => {
     expect(app.output()).toContain('using DATABASE_URL');
 
     const live = await fetch(app.url('/health/live'));
-    const ready = await fetch(app.url('/health/ready'));
+    // Ready once the listener has joined its group, which may come a moment after the server listens.
+    let ready = await fetch(app.url('/health/ready'));
+    for (const deadline = Date.now() + 30_000; ready.status !== 200 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      ready = await fetch(app.url('/health/ready'));
+    }
     expect(live.status).toBe(200);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { ensureLocalDatabase, resolveDatabase } from '../src/database/database.resolver';
 import { runSimulation } from '../src/simulator/simulation.runner';
-import { startTelemetry } from './telemetry-app.process';
+import { killLeftoverTelemetry, startTelemetry } from './telemetry-app.process';
 
 // Nothing listens on port 1: "no local server".
 const NO_SERVER = 'postgres://postgres@127.0.0.1:1/telemetry';
@@ -21,6 +21,7 @@ async function count(url: string, sql: string): Promise<number> {
 }
 
 describe('database resolution', () => {
+  afterEach(killLeftoverTelemetry);
   // PGlite loads its WebAssembly with a dynamic import, which Jest's module sandbox refuses;
   // the service runs as a process here anyway, as it would for the demo.
   it('falls back to an embedded PGlite that the service migrates, writes through the wire protocol and keeps on disk', async () => {

@@ -14,10 +14,22 @@ export interface TelemetryProcess {
   url(path: string): string;
 }
 
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+/**
+ * Kills what a test started and did not stop (it failed before its SIGTERM): a service left
+ * running would keep Jest from exiting. Registered after every test by the specs that start one.
+ */
+export function killLeftoverTelemetry(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 export function startTelemetry(env: Record<string, string>): TelemetryProcess {
   const child = spawn(process.execPath, [TELEMETRY_MAIN], {
     env: { ...process.env, PORT: '0', NO_COLOR: '1', ...env },
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   let port: number | undefined;
   child.stdout.on('data', (chunk) => (output += chunk));
