@@ -1,6 +1,7 @@
 // @org/kafka-batch with the telemetry app's own handler: the app's listener, subclassed only to
 // take the topic, group, batch size and concurrency under test (the app's decorator fixes its
-// batch size when the class is declared) and to report progress after each committed batch.
+// batch size when the class is declared), with the app's other listener settings, and to report
+// progress after each committed batch.
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,9 +10,12 @@ import { kafkaBootstrap } from '@org/testing';
 import { TelemetryConfigModule } from '@org/telemetry/config/telemetry-config.module';
 import { DatabaseModule } from '@org/telemetry/database/database.module';
 import { MetricsModule } from '@org/telemetry/metrics/metrics.module';
-import { ReadingDto } from '@org/telemetry/readings/reading.dto';
+import type { ReadingDto } from '@org/telemetry/readings/reading.dto';
 import { ReadingsModule } from '@org/telemetry/readings/readings.module';
-import { TelemetryReadingsListener } from '@org/telemetry/readings/telemetry-readings.listener';
+import {
+  READINGS_LISTENER_OPTIONS,
+  TelemetryReadingsListener,
+} from '@org/telemetry/readings/telemetry-readings.listener';
 import { consumerSettingsFromEnv } from './consumer.settings';
 import { ProgressReporter } from './progress.reporter';
 
@@ -21,12 +25,11 @@ const progress = new ProgressReporter(settings.tickMs);
 @Injectable()
 class BenchReadingsListener extends TelemetryReadingsListener {
   @BatchListener({
+    ...READINGS_LISTENER_OPTIONS,
     id: 'bench-readings',
     topics: [settings.topic],
     maxPollRecords: settings.batchSize,
     concurrency: settings.concurrency,
-    ackMode: 'manual',
-    validate: ReadingDto,
     autoStartup: true,
   })
   override async onReadings(batch: KafkaBatch<ReadingDto>, ack: Acknowledgment): Promise<void> {
