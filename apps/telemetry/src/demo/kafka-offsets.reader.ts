@@ -42,8 +42,20 @@ export class KafkaOffsetsReader {
     return new Map(offsets.map((o) => [o.partition, Number(o.offset)]));
   }
 
-  async committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
-    const partitions = [...(await this.endOffsets(topic)).keys()];
+  /** Records of the topic the group has not committed yet. */
+  async lag(groupId: string, topic: string): Promise<{ lag: number; end: number; committed: number }> {
+    const end = await this.endOffsets(topic);
+    const committed = await this.committedOffsets(groupId, topic, [...end.keys()]);
+    let lag = 0;
+    for (const [partition, offset] of end) lag += offset - (committed.get(partition) ?? 0);
+    return { lag, end: sum(end), committed: sum(committed) };
+  }
+
+  private async committedOffsets(
+    groupId: string,
+    topic: string,
+    partitions: number[],
+  ): Promise<Map<number, number>> {
     if (partitions.length === 0) return new Map();
     const consumer = await this.consumerOf(groupId);
     const committed = await call<TopicPartitionOffset[]>((done) =>
@@ -56,17 +68,6 @@ export class KafkaOffsetsReader {
     return new Map(
       committed.filter((c) => Number(c.offset) >= 0).map((c) => [c.partition, Number(c.offset)]),
     );
-  }
-
-  /** Records of the topic the group has not committed yet. */
-  async lag(groupId: string, topic: string): Promise<{ lag: number; end: number; committed: number }> {
-    const [end, committed] = await Promise.all([
-      this.endOffsets(topic),
-      this.committedOffsets(groupId, topic),
-    ]);
-    let lag = 0;
-    for (const [partition, offset] of end) lag += offset - (committed.get(partition) ?? 0);
-    return { lag, end: sum(end), committed: sum(committed) };
   }
 
   close(): void {
