@@ -83,6 +83,8 @@ export class ContinuousProducer {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    // A poll racing the native disconnect aborts the process; stop the timer first.
+    this.producer.setPollInterval(0);
     await fromCallback((done) => this.producer.disconnect(done));
   }
 }

@@ -58,6 +58,8 @@ export async function produceRecords(
       }
     });
   } finally {
+    // A poll racing the native disconnect aborts the process; stop the timer first.
+    producer.setPollInterval(0);
     await fromCallback((done) => producer.disconnect(done));
   }
 }

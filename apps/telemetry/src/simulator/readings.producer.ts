@@ -82,6 +82,8 @@ export class ReadingsProducer {
   }
 
   disconnect(): Promise<void> {
+    // A poll racing the native disconnect aborts the process; stop the timer first.
+    this.producer.setPollInterval(0);
     return new Promise((resolve) => this.producer.disconnect(10_000, () => resolve()));
   }
 }

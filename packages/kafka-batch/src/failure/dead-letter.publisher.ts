@@ -85,6 +85,9 @@ export class DeadLetterPublisher {
     if (!this.connected) return;
     await fromCallback((done) => this.producer.flush(10_000, done)).catch(() => undefined);
     this.admin?.disconnect();
+    // The client's poll timer keeps firing until 'disconnected'; a poll that lands while the native
+    // disconnect tears the handle down aborts the process ("pure virtual method called").
+    this.producer.setPollInterval(0);
     await fromCallback((done) => this.producer.disconnect(done)).catch(() => undefined);
   }
 
