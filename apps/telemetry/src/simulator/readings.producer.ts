@@ -72,13 +72,23 @@ export class ReadingsProducer {
     return this.sent - this.delivered - this.failed;
   }
 
-  /** Waits until every record sent was confirmed or failed. */
-  async drain(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.pending > 0 && Date.now() < deadline) {
+  /**
+   * Waits until every record sent was confirmed or failed. A load above what this process can
+   * confirm leaves millions of confirmations to catch up on (10x the seed's load for three minutes
+   * left five million), so it gives up only when confirmations stop coming for `stallMs`.
+   */
+  async drain(stallMs = 60_000): Promise<void> {
+    let settled = this.delivered + this.failed;
+    let progressAt = Date.now();
+    while (this.pending > 0 && Date.now() - progressAt < stallMs) {
       await new Promise<void>((resolve) => this.producer.flush(1_000, () => resolve()));
+      if (this.delivered + this.failed > settled) {
+        settled = this.delivered + this.failed;
+        progressAt = Date.now();
+      }
     }
-    if (this.pending > 0) throw new Error(`${this.pending} records still unconfirmed after ${timeoutMs} ms`);
+    if (this.pending > 0)
+      throw new Error(`${this.pending} records still unconfirmed: none confirmed for ${stallMs} ms`);
   }
 
   disconnect(): Promise<void> {
