@@ -78,12 +78,12 @@ export class ReadingsProducer {
    * left five million), so it gives up only when confirmations stop coming for `stallMs`.
    */
   async drain(stallMs = 60_000): Promise<void> {
-    let settled = this.delivered + this.failed;
+    let unconfirmed = this.pending;
     let progressAt = Date.now();
     while (this.pending > 0 && Date.now() - progressAt < stallMs) {
       await new Promise<void>((resolve) => this.producer.flush(1_000, () => resolve()));
-      if (this.delivered + this.failed > settled) {
-        settled = this.delivered + this.failed;
+      if (this.pending < unconfirmed) {
+        unconfirmed = this.pending;
         progressAt = Date.now();
       }
     }
