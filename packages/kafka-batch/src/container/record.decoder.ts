@@ -1,8 +1,7 @@
-import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { KafkaRecord } from '../interfaces/kafka-record.interface';
 import type { RawRecord } from '../interfaces/raw-record.interface';
+import { RecordValidator } from './record.validator';
 
 /** A record that could not be turned into a handler value, and why. */
 export interface UndecodableRecord {
@@ -12,20 +11,6 @@ export interface UndecodableRecord {
 
 export class DeserializationError extends Error {
   override readonly name = 'DeserializationError';
-}
-
-export class RecordValidationError extends Error {
-  override readonly name = 'RecordValidationError';
-}
-
-function flatten(errors: ValidationError[], path = ''): string[] {
-  return errors.flatMap((e) => {
-    const property = path ? `${path}.${e.property}` : e.property;
-    return [
-      ...Object.values(e.constraints ?? {}).map((c) => `${property}: ${c}`),
-      ...flatten(e.children ?? [], property),
-    ];
-  });
 }
 
 const NO_HEADERS: readonly [string, Buffer][] = Object.freeze([]);
@@ -44,7 +29,11 @@ function headerEntries(raw: RawRecord): readonly [string, Buffer][] {
 
 /** Decodes (and optionally validates) raw records into the values handlers receive. */
 export class RecordDecoder {
-  constructor(private readonly options: Pick<ResolvedListenerOptions, 'deserializer' | 'validate'>) {}
+  private readonly validator: RecordValidator | undefined;
+
+  constructor(private readonly options: Pick<ResolvedListenerOptions, 'deserializer' | 'validate'>) {
+    this.validator = options.validate ? new RecordValidator(options.validate) : undefined;
+  }
 
   async decode(raws: RawRecord[]): Promise<{ records: KafkaRecord[]; undecodable: UndecodableRecord[] }> {
     const records: KafkaRecord[] = [];
@@ -59,10 +48,13 @@ export class RecordDecoder {
         undecodable.push({ raw, reason: new DeserializationError(reason) });
       }
     }
-    if (!this.options.validate || records.length === 0) return { records, undecodable };
-    const outcomes = await Promise.all(
-      records.map((record) => this.validated(record.value).catch((err: Error) => err)),
-    );
+    const validator = this.validator;
+    if (!validator || records.length === 0) return { records, undecodable };
+    const outcomes = validator.synchronous
+      ? records.map((record) => outcomeOf(() => validator.validateSync(record.value)))
+      : await Promise.all(
+          records.map((record) => validator.validate(record.value).catch((err: Error) => err)),
+        );
     const valid: KafkaRecord[] = [];
     outcomes.forEach((outcome, i) => {
       if (outcome instanceof Error) undecodable.push({ raw: sources[i], reason: outcome });
@@ -84,17 +76,13 @@ export class RecordDecoder {
     const text = raw.value.toString('utf8');
     return deserializer === 'string' ? text : JSON.parse(text);
   }
+}
 
-  private async validated(value: unknown): Promise<object> {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new RecordValidationError(
-        `value must be a JSON object, got ${value === null ? 'null' : typeof value}`,
-      );
-    }
-    const instance = plainToInstance(this.options.validate! as new () => object, value as object);
-    const errors = await validate(instance);
-    if (errors.length > 0) throw new RecordValidationError(`invalid value: ${flatten(errors).join('; ')}`);
-    return instance;
+function outcomeOf(validated: () => object): object | Error {
+  try {
+    return validated();
+  } catch (err) {
+    return err as Error;
   }
 }
 
