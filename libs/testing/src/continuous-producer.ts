@@ -1,7 +1,7 @@
 import { Producer } from '@confluentinc/kafka-javascript';
 import { fromCallback } from './callback';
 import { kafkaBootstrap } from './env';
-import type { TestRecord } from './produce';
+import { disconnectPolledProducer, type TestRecord } from './produce';
 
 export interface ProducedRecord {
   key: string;
@@ -83,8 +83,6 @@ export class ContinuousProducer {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    // A poll racing the native disconnect aborts the process; stop the timer first.
-    this.producer.setPollInterval(0);
-    await fromCallback((done) => this.producer.disconnect(done));
+    await disconnectPolledProducer(this.producer);
   }
 }

@@ -58,8 +58,12 @@ export async function produceRecords(
       }
     });
   } finally {
-    // A poll racing the native disconnect aborts the process; stop the timer first.
-    producer.setPollInterval(0);
-    await fromCallback((done) => producer.disconnect(done));
+    await disconnectPolledProducer(producer);
   }
+}
+
+/** Disconnects a producer polled on a timer: a poll racing the native teardown aborts the process. */
+export async function disconnectPolledProducer(producer: Producer): Promise<void> {
+  producer.setPollInterval(0);
+  await fromCallback((done) => producer.disconnect(done));
 }
