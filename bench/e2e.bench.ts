@@ -26,6 +26,10 @@ async function main(): Promise<void> {
   const figures = JSON.stringify(results, (key, value) => (SERIES.includes(key) ? undefined : value), 2);
   writeFileSync(join(dir, 'e2e.json'), figures);
   writeReport('e2e.md', renderE2eReport(results, charts, machineDescription()));
+  if (results.failure) {
+    console.error(`the run stopped early; the report holds the phases that finished:\n${results.failure}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 import { uniqueName } from '@org/testing';
 import type { BenchDatabase } from './bench.database';
 import { ConsumerProcess } from './consumer.process';
+import type { E2eConfig } from './e2e.config';
 import { LatencyHistogram } from './latency.histogram';
 import { coresBetween, peakRssBetween } from './process.usage';
 import type { Variant } from './variant';
@@ -26,7 +27,7 @@ export class ConsumerGroupRun {
     readonly variant: Variant,
     topic: string,
     database: BenchDatabase,
-    { sampleMs, flushMs }: { sampleMs: number; flushMs: number },
+    { sampleMs, flushMs, consumerNodeArgs }: Pick<E2eConfig, 'sampleMs' | 'flushMs' | 'consumerNodeArgs'>,
   ) {
     this.groupId = uniqueName(variant.key);
     const settings = {
@@ -39,7 +40,7 @@ export class ConsumerGroupRun {
     };
     this.consumers = Array.from(
       { length: variant.processes },
-      () => new ConsumerProcess(variant.kind, settings, database.url),
+      () => new ConsumerProcess(variant.kind, settings, database.url, consumerNodeArgs),
     );
     this.sampler = setInterval(() => this.progress.push({ at: Date.now(), value: this.handled }), sampleMs);
   }

@@ -25,8 +25,8 @@ export class ConsumerProcess {
   private stopping = false;
   private stderr = '';
 
-  constructor(kind: ConsumerKind, settings: ConsumerSettings, databaseUrl: string) {
-    this.child = spawn(process.execPath, [join(__dirname, 'consumers', `${kind}.consumer.js`)], {
+  constructor(kind: ConsumerKind, settings: ConsumerSettings, databaseUrl: string, nodeArgs: string[]) {
+    this.child = spawn(process.execPath, [...nodeArgs, join(__dirname, 'consumers', `${kind}.consumer.js`)], {
       env: { ...process.env, ...consumerEnv(settings), DATABASE_URL: databaseUrl, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

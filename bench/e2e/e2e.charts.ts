@@ -35,14 +35,14 @@ export function writeCharts(results: E2eResults, dir: string): ChartFile[] {
     {
       file: 'e2e-steady-lag.png',
       title: 'Steady load: consumer-group lag',
-      xLabel: 'seconds since the load started',
+      xLabel: 'seconds since the warm-up ended',
       yLabel: 'records not committed (broker)',
       series: steady.map((result) => ({ label: result.key, points: result.lag })),
     },
     {
       file: 'e2e-steady-throughput.png',
       title: 'Steady load: records stored per second',
-      xLabel: 'seconds since the load started',
+      xLabel: 'seconds since the warm-up ended',
       yLabel: 'records/s',
       series: steady.map((result) => ({ label: result.key, points: result.throughput })),
     },

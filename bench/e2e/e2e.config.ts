@@ -21,6 +21,11 @@ export interface E2eConfig {
   steadyRate: number;
   steadyMultipliers: number[];
   steadySeconds: number;
+  /**
+   * Load at the phase's rate before its measured window: a consumer's first seconds (compilation,
+   * connection pools) are its start-up, not its steady state. Their lag is reported apart.
+   */
+  steadyWarmupSeconds: number;
   /** The naive baselines under the seed's load (0: not run). */
   naiveSteadySeconds: number;
   /** Bisection steps between the highest rate held and the lowest not held, and their length. */
@@ -30,6 +35,8 @@ export interface E2eConfig {
   sampleMs: number;
   /** Hand-made batching in the naive tweak writes a partial buffer after this long. */
   flushMs: number;
+  /** Node flags of the consumer processes (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  consumerNodeArgs: string[];
 }
 
 export function e2eConfigFromEnv(env: NodeJS.ProcessEnv = process.env): E2eConfig {
@@ -48,11 +55,13 @@ export function e2eConfigFromEnv(env: NodeJS.ProcessEnv = process.env): E2eConfi
     steadyRate: integerVar(env, 'STEADY_RATE', Math.round(devices / 60), 1, 10_000_000),
     steadyMultipliers: integerListVar(env, 'STEADY_MULTIPLIERS', [1, 5, 10], 1_000),
     steadySeconds: integerVar(env, 'STEADY_SECONDS', 180, 1, 86_400),
+    steadyWarmupSeconds: integerVar(env, 'STEADY_WARMUP_SECONDS', 15, 0, 3_600),
     naiveSteadySeconds: integerVar(env, 'NAIVE_STEADY_SECONDS', 60, 0, 86_400),
     searchSteps: integerVar(env, 'SEARCH_STEPS', 3, 0, 20),
     searchSeconds: integerVar(env, 'SEARCH_SECONDS', 60, 1, 86_400),
     sampleMs: integerVar(env, 'SAMPLE_MS', 1_000, 50, 60_000),
     flushMs: 250,
+    consumerNodeArgs: (env.CONSUMER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   };
 }
 

@@ -19,34 +19,50 @@ export interface E2eResults {
   scale: DrainResult[];
   copy: CopyCeiling | undefined;
   steady: SteadyResult[];
+  /** Why the run stopped before its end: the figures are those of the phases that finished. */
+  failure?: string;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** Every scenario, one after the other, on one broker and one database. */
+/**
+ * Every scenario, one after the other, on one broker and one database. A phase that fails ends
+ * the run, and what the phases before it measured is still returned: a long run keeps its figures.
+ */
 export async function runE2e(config: E2eConfig): Promise<E2eResults> {
-  const startedAt = new Date();
   const admin = new KafkaAdmin();
   const database = await BenchDatabase.create();
   const context: ScenarioContext = { admin, database, config };
+  const results: E2eResults = {
+    startedAt: new Date(),
+    config,
+    postgres: await database.serverVersion(),
+    backlog: { records: 0, producedPerSecond: 0 },
+    drains: [],
+    scale: [],
+    copy: undefined,
+    steady: [],
+  };
   try {
-    const postgres = await database.serverVersion();
-    const drain = await runDrains(context);
-    const steady = await runSteadyPhases(context);
-    return { startedAt, config, postgres, ...drain, steady };
+    await runDrains(context, results);
+    await runSteadyPhases(context, results.steady);
+  } catch (err) {
+    results.failure = (err as Error).stack ?? String(err);
   } finally {
     admin.close();
     await database.drop();
   }
+  return results;
 }
 
-async function runDrains(context: ScenarioContext) {
+async function runDrains(context: ScenarioContext, results: E2eResults): Promise<void> {
   const { admin, config } = context;
   const topic = await createReadingsTopic(admin, 'drain', config.partitions, config.devices);
   console.log(`producing a backlog of ${fmt(config.drainRecords)} readings…`);
   const produced = await produceBacklog(topic, config.drainRecords);
   const backlog: Backlog = { ...topic, records: produced.delivered };
-  const drains: DrainResult[] = [];
+  results.backlog = { records: backlog.records, producedPerSecond: produced.rate };
+  const { drains } = results;
   const drain = async (variant: Variant, timeCapSeconds?: number) => {
     const result = await runDrain(context, backlog, variant, timeCapSeconds);
     console.log(
@@ -60,35 +76,32 @@ async function runDrains(context: ScenarioContext) {
     await drain(bareLoop());
     await drain(naivePerMessage(), config.naiveSeconds);
     await drain(naiveBuffered(config.appBatchSize, config.flushMs), config.naiveSeconds);
-    let copy: CopyCeiling | undefined;
     for (const batchSize of config.batchSizes) {
       for (const concurrency of config.concurrencies) {
         const result = await drain(batchListener(batchSize, concurrency), config.drainCapSeconds);
         // The first complete drain left every row in the tables: they are the ceiling's rows.
-        if (result.complete) copy ??= await measureCopyCeiling(context.database, backlog.records);
+        if (result.complete) results.copy ??= await measureCopyCeiling(context.database, backlog.records);
       }
     }
-    const scale: DrainResult[] = [];
     for (const processes of config.scaleProcesses) {
       const variant = batchListener(config.appBatchSize, config.appConcurrency, processes);
       const measured = drains.find((result) => result.variant.key === variant.key);
-      scale.push(measured ?? (await drain(variant, config.drainCapSeconds)));
+      results.scale.push(measured ?? (await drain(variant, config.drainCapSeconds)));
     }
-    return { backlog: { records: backlog.records, producedPerSecond: produced.rate }, drains, scale, copy };
   } finally {
     await admin.deleteTopic(topic.name);
   }
 }
 
-async function runSteadyPhases(context: ScenarioContext): Promise<SteadyResult[]> {
+async function runSteadyPhases(context: ScenarioContext, results: SteadyResult[]): Promise<void> {
   const { config } = context;
   const listener = batchListener(config.appBatchSize, config.appConcurrency);
-  const results: SteadyResult[] = [];
   const phase = async (variant: Variant, rate: number, seconds: number) => {
     const result = await runSteady(context, variant, rate, seconds);
     console.log(
       `steady ${variant.key} at ${fmt(rate)}/s: produced ${fmt(result.producedRate)}/s, ` +
-        `max lag ${fmt(result.maxPartitionLag)} per partition, p99 ${fmt(result.p99Ms ?? NaN)} ms, ` +
+        `max lag ${fmt(result.maxPartitionLag)} per partition (warm-up ${fmt(result.warmupMaxPartitionLag)}), ` +
+        `p99 ${fmt(result.p99Ms ?? NaN)} ms, ` +
         `${result.held ? 'held' : 'not held'}`,
     );
     results.push(result);
@@ -109,5 +122,4 @@ async function runSteadyPhases(context: ScenarioContext): Promise<SteadyResult[]
     if (rate === undefined) break;
     await phase(listener, rate, config.searchSeconds);
   }
-  return results;
 }

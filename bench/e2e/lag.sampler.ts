@@ -43,9 +43,14 @@ export class LagSampler {
     return this.samples.map((sample) => ({ x: (sample.at - start) / 1000, y: sample.total }));
   }
 
-  maxPartitionBetween(from: number, to: number): number {
-    const inside = this.samples.filter((sample) => sample.at >= from && sample.at <= to);
-    return Math.max(0, ...inside.map((sample) => sample.maxPartition));
+  /** The sample in which one partition was furthest behind. */
+  peakPartitionBetween(from: number, to: number): LagSample | undefined {
+    return this.samples
+      .filter((sample) => sample.at >= from && sample.at <= to)
+      .reduce<LagSample | undefined>(
+        (peak, s) => (!peak || s.maxPartition > peak.maxPartition ? s : peak),
+        undefined,
+      );
   }
 
   async stop(): Promise<void> {

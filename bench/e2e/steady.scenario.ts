@@ -11,8 +11,12 @@ export interface SteadyResult {
   targetRate: number;
   seconds: number;
   producedRate: number;
-  /** The most one partition was behind while the load ran. */
+  /** The most one partition was behind while the load ran, after the warm-up. */
   maxPartitionLag: number;
+  /** When that was, in seconds into the measured window. */
+  maxPartitionLagAt: number | undefined;
+  /** The most one partition was behind during the warm-up. */
+  warmupMaxPartitionLag: number;
   /** One batch of the app's listener per partition: the most a consumer that keeps up is behind. */
   bound: number;
   /** Whether the group was back at zero lag soon after the load stopped. */
@@ -32,7 +36,8 @@ const PRODUCED_SHARE = 0.95;
 
 /**
  * Live load at a fixed rate on a fresh topic, the variant's consumers joined before it starts:
- * lag over time, the largest lag of a partition, end-to-end latency, CPU and memory.
+ * lag over time, the largest lag of a partition, end-to-end latency, CPU and memory. The first
+ * `steadyWarmupSeconds` of the load are the consumers' warm-up: only their lag is kept.
  */
 export async function runSteady(
   context: ScenarioContext,
@@ -49,8 +54,9 @@ export async function runSteady(
     await run.ready();
     await waitForAssignment(run.groupId, config.partitions);
     lag = new LagSampler(admin, run.groupId, topic.name, config.sampleMs);
-    const loadStart = Date.now();
-    const produced = await produceSteadily(topic, targetRate, seconds);
+    const warmupStart = Date.now();
+    const loadStart = warmupStart + config.steadyWarmupSeconds * 1000;
+    const produced = await produceSteadily(topic, targetRate, config.steadyWarmupSeconds + seconds);
     const loadEnd = Date.now();
     // A consumer that kept up is back at zero within a few samples; one that did not is not waited for.
     const tailMs = Math.min(Math.max(5, seconds / 2), 60) * 1000;
@@ -60,23 +66,27 @@ export async function runSteady(
     const end = Date.now();
     await lag.stop();
     const caughtUp = lag.zeroSince(loadEnd) !== undefined && run.handled >= produced.delivered;
-    const maxPartitionLag = lag.maxPartitionBetween(loadStart, loadEnd);
+    const peak = lag.peakPartitionBetween(loadStart, loadEnd);
     const latency = run.latencyBetween(loadStart, end);
     return {
       variant,
       targetRate,
       seconds,
       producedRate: produced.rate,
-      maxPartitionLag,
+      maxPartitionLag: peak?.maxPartition ?? 0,
+      maxPartitionLagAt: peak && (peak.at - loadStart) / 1000,
+      warmupMaxPartitionLag: lag.peakPartitionBetween(warmupStart, loadStart)?.maxPartition ?? 0,
       bound: config.appBatchSize,
       caughtUp,
       held:
-        caughtUp && maxPartitionLag <= config.appBatchSize && produced.rate >= PRODUCED_SHARE * targetRate,
+        caughtUp &&
+        (peak?.maxPartition ?? 0) <= config.appBatchSize &&
+        produced.rate >= PRODUCED_SHARE * targetRate,
       p50Ms: latency.percentile(50),
       p99Ms: latency.percentile(99),
       cores: run.coresBetween(loadStart, loadEnd),
       peakRssBytes: run.peakRssBetween(loadStart, end),
-      lag: lag.totalSeries(loadStart),
+      lag: lag.totalSeries(loadStart).filter((point) => point.x >= 0),
       throughput: ratePerSecond(run.progress, loadStart).filter((point) => point.x >= 0),
     };
   } finally {

@@ -20,9 +20,11 @@ const TINY = {
   STEADY_RATE: '1000',
   STEADY_MULTIPLIERS: '1',
   STEADY_SECONDS: '3',
+  STEADY_WARMUP_SECONDS: '2',
   NAIVE_STEADY_SECONDS: '0',
   SEARCH_STEPS: '0',
   SAMPLE_MS: '250',
+  CONSUMER_NODE_ARGS: '--max-semi-space-size=16',
 };
 
 describe('pnpm bench:e2e on tiny inputs', () => {
@@ -57,8 +59,13 @@ describe('pnpm bench:e2e on tiny inputs', () => {
     expect(steady.producedRate).toBeGreaterThan(0);
     expect(steady.caughtUp).toBe(true);
     expect(steady.p99Ms).toBeGreaterThan(0);
+    // Lag sampled in the warm-up and in the measured window alike: the load reached both.
+    expect(steady.warmupMaxPartitionLag).toBeGreaterThanOrEqual(0);
+    expect(steady.maxPartitionLagAt).toBeGreaterThanOrEqual(0);
 
     const report = readFileSync(join(dir, 'e2e.md'), 'utf8');
+    expect(report).toContain('a warm-up of 2 s at its rate');
+    expect(report).toContain('Node flags of the consumers: `--max-semi-space-size=16`');
     const charts = [...report.matchAll(/!\[[^\]]*\]\(([^)]+\.png)\)/g)].map((match) => match[1]);
     expect(charts).toHaveLength(4);
     for (const chart of charts) {
