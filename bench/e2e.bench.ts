@@ -16,7 +16,7 @@ import { renderE2eReport } from './e2e/e2e.report';
 import { runE2e } from './e2e/e2e.runner';
 import { machineDescription, resultsDir, writeReport } from './report';
 
-const SERIES = ['lag', 'throughput'];
+const SERIES = ['lag', 'partitionLag', 'throughput'];
 
 async function main(): Promise<void> {
   const results = await runE2e(e2eConfigFromEnv());

@@ -11,6 +11,15 @@ export interface ChartFile {
 
 const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en-US')}/s`;
 
+/** The lag bound as a line across the held phases. */
+function boundLine(steady: E2eResults['steady'], bound: number): { x: number; y: number }[] {
+  const end = Math.max(1, ...steady.filter((r) => r.held).flatMap((r) => r.partitionLag.map((p) => p.x)));
+  return [
+    { x: 0, y: bound },
+    { x: end, y: bound },
+  ];
+}
+
 /** Lag and throughput over time, per variant, for the drain and the steady phases, as PNG files in `dir`. */
 export function writeCharts(results: E2eResults, dir: string): ChartFile[] {
   const steady = results.steady.map((result) => ({
@@ -38,6 +47,22 @@ export function writeCharts(results: E2eResults, dir: string): ChartFile[] {
       xLabel: 'seconds since the warm-up ended',
       yLabel: 'records not committed (broker)',
       series: steady.map((result) => ({ label: result.key, points: result.lag })),
+    },
+    {
+      // The overloaded phases' millions dwarf the held ones in the chart above: these get their own.
+      file: 'e2e-steady-held-lag.png',
+      title: 'Steady load, the phases held: the partition furthest behind',
+      xLabel: 'seconds since the warm-up ended',
+      yLabel: 'records not committed (broker)',
+      series: [
+        ...steady
+          .filter((result) => result.held)
+          .map((result) => ({ label: result.key, points: result.partitionLag })),
+        {
+          label: `bound: one batch (${results.config.appBatchSize})`,
+          points: boundLine(steady, results.config.appBatchSize),
+        },
+      ],
     },
     {
       file: 'e2e-steady-throughput.png',

@@ -43,6 +43,11 @@ export class LagSampler {
     return this.samples.map((sample) => ({ x: (sample.at - start) / 1000, y: sample.total }));
   }
 
+  /** The lag of the partition furthest behind, over time, in seconds since `start`. */
+  maxPartitionSeries(start: number): Series {
+    return this.samples.map((sample) => ({ x: (sample.at - start) / 1000, y: sample.maxPartition }));
+  }
+
   /** The sample in which one partition was furthest behind. */
   peakPartitionBetween(from: number, to: number): LagSample | undefined {
     return this.samples

@@ -28,6 +28,8 @@ export interface SteadyResult {
   cores: number | undefined;
   peakRssBytes: number | undefined;
   lag: Series;
+  /** The lag of the partition furthest behind. */
+  partitionLag: Series;
   throughput: Series;
 }
 
@@ -87,6 +89,7 @@ export async function runSteady(
       cores: run.coresBetween(loadStart, loadEnd),
       peakRssBytes: run.peakRssBetween(loadStart, end),
       lag: lag.totalSeries(loadStart).filter((point) => point.x >= 0),
+      partitionLag: lag.maxPartitionSeries(loadStart).filter((point) => point.x >= 0),
       throughput: ratePerSecond(run.progress, loadStart).filter((point) => point.x >= 0),
     };
   } finally {

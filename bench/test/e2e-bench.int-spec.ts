@@ -67,7 +67,7 @@ describe('pnpm bench:e2e on tiny inputs', () => {
     expect(report).toContain('a warm-up of 2 s at its rate');
     expect(report).toContain('Node flags of the consumers: `--max-semi-space-size=16`');
     const charts = [...report.matchAll(/!\[[^\]]*\]\(([^)]+\.png)\)/g)].map((match) => match[1]);
-    expect(charts).toHaveLength(4);
+    expect(charts).toHaveLength(5);
     for (const chart of charts) {
       const image = PNG.sync.read(readFileSync(join(dir, chart)));
       expect(image.width).toBeGreaterThan(0);
