@@ -17,7 +17,7 @@ describe('flow control and operations (real broker)', () => {
     );
   });
 
-  it('keeps the in-flight records within the budget by pausing partitions, and drains everything', async () => {
+  it('keeps the in-flight records within the budget, and drains everything', async () => {
     const { topic, groupId } = await suite.newTopic('budget', 4);
     await produceRecords(
       topic,
@@ -29,20 +29,57 @@ describe('flow control and operations (real broker)', () => {
     );
     const container = listener.registry.get('test-listener');
     let maxInFlight = 0;
-    let pausedSeen = false;
-    const sampler = setInterval(() => {
-      maxInFlight = Math.max(maxInFlight, container.inFlightRecords);
-      pausedSeen ||= container.pausedPartitions().some((p) => p.reasons.includes('backpressure'));
-    }, 2);
+    const sampler = setInterval(() => (maxInFlight = Math.max(maxInFlight, container.inFlightRecords)), 2);
     try {
       await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
     } finally {
       clearInterval(sampler);
     }
-    expect(pausedSeen).toBe(true);
+    // The budget filled many times over (4,000 records through 200).
+    expect(maxInFlight).toBeGreaterThanOrEqual(200);
     // One consume() call may land after the budget filled: at most maxPollRecords over it.
     expect(maxInFlight).toBeLessThanOrEqual(200 + 50);
-    expect(listener.registry.get('test-listener').pausedPartitions()).toEqual([]);
+    expect(container.pausedPartitions()).toEqual([]);
+  });
+
+  it('pauses every partition when the budget stays full for a second, keeps polling, and resumes at half', async () => {
+    const { topic, groupId } = await suite.newTopic('budget_stuck', 4);
+    await produceRecords(
+      topic,
+      Array.from({ length: 1_000 }, (_, i) => ({ key: `k${i}`, value: { i }, partition: i % 4 })),
+    );
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const listener = await suite.start(
+      { topics: [topic], groupId, maxPollRecords: 50, maxInFlightRecords: 200, fetchMinBytes: 1 },
+      () => stuck,
+    );
+    const container = listener.registry.get('test-listener');
+    let fullAt: number | undefined;
+    let maxInFlight = 0;
+    const sampler = setInterval(() => {
+      maxInFlight = Math.max(maxInFlight, container.inFlightRecords);
+      if (container.inFlightRecords >= 200) fullAt ??= Date.now();
+    }, 2);
+    try {
+      await eventually(
+        () => container.pausedPartitions().filter((p) => p.reasons.includes('backpressure')).length === 4,
+        'every partition paused for backpressure',
+      );
+      const pausedAt = Date.now();
+      // Until then the poll loop stopped calling consume() and librdkafka kept its prefetch.
+      expect(pausedAt - fullAt!).toBeGreaterThanOrEqual(800);
+      // Paused, it polls on: rebalance events and commit answers come only with consume() calls.
+      const polledAt = container.lastPollAt;
+      await eventually(() => container.lastPollAt > polledAt, 'a poll while paused');
+      expect(maxInFlight).toBeLessThanOrEqual(200 + 50);
+      release();
+      await waitForLagZero(admin, groupId, topic, { timeoutMs: 60_000 });
+    } finally {
+      clearInterval(sampler);
+      release();
+    }
+    expect(container.pausedPartitions()).toEqual([]);
   });
 
   it('seeks a partition to a timestamp from a service and replays from there', async () => {

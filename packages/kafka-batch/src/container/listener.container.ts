@@ -29,6 +29,8 @@ const CONSUME_TIMEOUT_MS = 200;
 const OFFSET_BEGINNING = -2;
 const OFFSET_END = -1;
 const SEEK_RETRY_MS = 1_000;
+/** How long a full in-flight budget stops the consume() calls before the partitions are paused. */
+const BACKPRESSURE_HOLD_MS = 1_000;
 
 /**
  * Runs one @BatchListener: fetches with KafkaConsumer.consume(), buffers per partition, dispatches
@@ -56,6 +58,9 @@ export class ListenerContainer {
    */
   private readonly betweenPolls: (() => Promise<void>)[] = [];
   private polling = false;
+  /** Ends the poll loop's backpressure hold early: the budget has room, or the listener stops. */
+  private endHold: (() => void) | undefined;
+  private pausedForBudget = false;
   private dispatchCursor = 0;
   private pollLoop: Promise<void> | undefined;
   private lifecycle: ContainerState = 'created';
@@ -158,6 +163,7 @@ export class ListenerContainer {
     if (this.lifecycle !== 'created' && this.lifecycle !== 'stopped') return;
     this.lifecycle = 'starting';
     this.joinedGroupAt = undefined;
+    this.pausedForBudget = false;
     await fromCallback((done) => this.consumer.connect({ timeout: 30_000 }, done));
     this.consumer.setDefaultConsumeTimeout(CONSUME_TIMEOUT_MS);
     this.consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
@@ -243,6 +249,7 @@ export class ListenerContainer {
     this.polling = true;
     try {
       while (this.lifecycle === 'running' || this.lifecycle === 'stopping') {
+        await this.holdWhileBudgetFull();
         const messages = await this.consume();
         if (messages.length > 0) this.append(messages);
         await this.runBetweenPolls();
@@ -444,11 +451,37 @@ export class ListenerContainer {
     return found.offset;
   }
 
+  /**
+   * A full budget first stops the consume() calls: librdkafka keeps what it has prefetched, and
+   * the first call once the budget has room returns at once. Pausing the partitions instead makes
+   * librdkafka drop that prefetch and fetch it again on resume, with the pipeline idle meanwhile.
+   * Rebalance events and commit answers come only with consume() calls, so a budget still full
+   * after BACKPRESSURE_HOLD_MS (a slow or stuck handler) pauses every partition and polling goes on.
+   */
+  private async holdWhileBudgetFull(): Promise<void> {
+    if (this.lifecycle !== 'running' || !this.budget.full) return;
+    if (!this.pausedForBudget) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, BACKPRESSURE_HOLD_MS);
+        this.endHold = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.endHold = undefined;
+      if (this.lifecycle !== 'running' || !this.budget.full) return;
+      this.pausedForBudget = true;
+    }
+    // Again on every poll: a partition assigned since is paused too.
+    for (const state of this.partitions.values()) this.pause(state, 'backpressure');
+  }
+
   private applyBackpressure(): void {
     if (this.lifecycle !== 'running') return;
-    if (this.budget.full) {
-      for (const state of this.partitions.values()) this.pause(state, 'backpressure');
-    } else if (this.budget.drained) {
+    if (!this.budget.full) this.endHold?.();
+    // Paused partitions resume at half: each resume costs a refetch of their prefetch.
+    if (this.pausedForBudget && this.budget.drained) {
+      this.pausedForBudget = false;
       for (const state of this.partitions.values()) this.resume(state, 'backpressure');
     }
   }
@@ -627,6 +660,7 @@ export class ListenerContainer {
   }
 
   private wakeSleepers(): void {
+    this.endHold?.();
     for (const wake of [...this.sleepers]) wake();
   }
 }
