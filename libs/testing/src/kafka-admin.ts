@@ -1,5 +1,6 @@
 import {
   AdminClient,
+  CODES,
   IAdminClient,
   KafkaConsumer,
   OffsetSpec,
@@ -9,6 +10,14 @@ import { fromCallback } from './callback';
 import { kafkaBootstrap } from './env';
 
 export type PartitionOffsets = Map<number, number>;
+
+/** What a fresh broker answers while it creates __consumer_offsets and elects the coordinator. */
+const COORDINATOR_STARTING: ReadonlySet<number> = new Set([
+  CODES.ERRORS.ERR_COORDINATOR_LOAD_IN_PROGRESS,
+  CODES.ERRORS.ERR_COORDINATOR_NOT_AVAILABLE,
+  CODES.ERRORS.ERR_NOT_COORDINATOR,
+]);
+const COORDINATOR_WAIT_MS = 30_000;
 
 /**
  * Reads the broker's own view of topics, groups and offsets: tests assert against this, never
@@ -75,14 +84,25 @@ export class KafkaAdmin {
   async committedOffsets(groupId: string, topic: string): Promise<PartitionOffsets> {
     const partitions = await this.partitionCount(topic);
     const reader = await this.offsetReader(groupId);
-    const offsets = await fromCallback<TopicPartitionOffset[]>((done) =>
-      reader.committed(
-        Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
-        10_000,
-        done,
-      ),
-    );
-    return new Map(offsets.filter((o) => Number(o.offset) >= 0).map((o) => [o.partition, Number(o.offset)]));
+    const deadline = Date.now() + COORDINATOR_WAIT_MS;
+    for (;;) {
+      try {
+        const offsets = await fromCallback<TopicPartitionOffset[]>((done) =>
+          reader.committed(
+            Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
+            10_000,
+            done,
+          ),
+        );
+        return new Map(
+          offsets.filter((o) => Number(o.offset) >= 0).map((o) => [o.partition, Number(o.offset)]),
+        );
+      } catch (err) {
+        if (!COORDINATOR_STARTING.has((err as { code?: number }).code ?? 0) || Date.now() > deadline)
+          throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 
   /** Records not yet committed by the group, per partition and in total. */
