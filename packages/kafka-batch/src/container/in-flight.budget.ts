@@ -1,6 +1,7 @@
 /**
- * Counts records and payload bytes fetched but not yet done. The container pauses fetching when
- * the budget is full and resumes when it has drained to half, so memory stays flat whatever the
+ * Counts records and payload bytes fetched but not yet done. The container stops fetching when
+ * the budget is full (holding its polls, then pausing the partitions if it stays full) and
+ * resumes paused partitions when it has drained to half, so memory stays flat whatever the
  * backlog.
  */
 export class InFlightBudget {
