@@ -1,5 +1,5 @@
 import { Producer } from '@confluentinc/kafka-javascript';
-import { fromCallback } from './callback';
+import { fromCallback } from '@org/kafka-offsets';
 import { kafkaBootstrap } from './env';
 import { disconnectPolledProducer, type TestRecord } from './produce';
 

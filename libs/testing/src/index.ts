@@ -1,4 +1,4 @@
-export * from './callback';
+export { fromCallback, type NodeCallback, type PartitionOffsets } from '@org/kafka-offsets';
 export * from './broker-log';
 export * from './env';
 export * from './kafka-admin';

@@ -1,5 +1,5 @@
 import { MessageHeader, Producer } from '@confluentinc/kafka-javascript';
-import { fromCallback } from './callback';
+import { fromCallback } from '@org/kafka-offsets';
 import { kafkaBootstrap } from './env';
 
 export interface TestRecord {

@@ -94,6 +94,28 @@ describe('test harness against the real broker and database', () => {
     expect(await admin.committedOffsets(groupId, topic)).toEqual(end);
   });
 
+  it("reports a group that never committed as lagging by each partition's end offset", async () => {
+    const topic = uniqueName('harness_never');
+    const groupId = uniqueName('never_group');
+    await admin.createTopic(topic, 3);
+    await produceRecords(topic, [
+      { key: 'a', value: 'x', partition: 0 },
+      { key: 'b', value: 'y', partition: 2 },
+      { key: 'c', value: 'z', partition: 2 },
+    ]);
+    const lag = await admin.lag(groupId, topic);
+    expect(lag.committed).toEqual(new Map());
+    expect(lag.end).toEqual(
+      new Map([
+        [0, 1],
+        [1, 0],
+        [2, 2],
+      ]),
+    );
+    expect(lag.byPartition).toEqual(lag.end);
+    expect(lag.total).toBe(3);
+  });
+
   it('fails loudly, naming the partitions, when a group does not catch up', async () => {
     const topic = uniqueName('harness_lag');
     await admin.createTopic(topic, 2);

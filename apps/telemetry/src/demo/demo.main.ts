@@ -6,7 +6,7 @@ import { resolveDatabase } from '../database/database.resolver';
 import type { SimulationSummary } from '../simulator/simulation.runner';
 import { startNode, waitFor } from './child.process';
 import { demoReport } from './demo.report';
-import { KafkaOffsetsReader, sum } from './kafka-offsets.reader';
+import { KafkaOffsetsReader, sum } from '@org/kafka-offsets';
 import { LiveLine } from './live.line';
 import { countRows } from './table.counter';
 
@@ -29,8 +29,11 @@ async function main(): Promise<void> {
     embeddedDatabaseDir: process.env.EMBEDDED_DATABASE_DIR || '.data/demo-pglite',
   });
   say(`database: ${database.description}`);
-  const kafka = new KafkaOffsetsReader(config.kafkaBootstrap, config.kafkaSecurity);
+  const kafka = new KafkaOffsetsReader(config.kafkaBootstrap, 'telemetry-demo', config.kafkaSecurity);
   const dltTopic = `${config.topic}.DLT`;
+  // The dead-letter topic appears with the first dead letter.
+  const deadLetters = async () =>
+    (await kafka.listTopics()).includes(dltTopic) ? sum(await kafka.endOffsets(dltTopic)) : 0;
   const env = { ...process.env, DATABASE_URL: database.url, PORT: process.env.PORT ?? '0', NO_COLOR: '1' };
 
   const app = startNode(join(dist, 'main.js'), [], env, join(logs, 'telemetry.log'));
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
   );
 
   const rowsBefore = await countRows(database.url, TABLES);
-  const dltBefore = sum(await kafka.endOffsets(dltTopic));
+  const dltBefore = await deadLetters();
   const start = await kafka.lag(config.groupId, config.topic);
 
   const simulatorArgs = [
@@ -83,18 +86,15 @@ async function main(): Promise<void> {
   const line = new LiveLine(config.groupId);
   const began = performance.now();
   const sample = async () => {
-    const [lag, dlt] = await Promise.all([
-      kafka.lag(config.groupId, config.topic),
-      kafka.endOffsets(dltTopic),
-    ]);
+    const [lag, dlt] = await Promise.all([kafka.lag(config.groupId, config.topic), deadLetters()]);
     line.show({
       seconds: (performance.now() - began) / 1000,
-      produced: lag.end - start.end,
-      consumed: lag.committed - start.committed,
-      lag: lag.lag,
-      deadLettered: sum(dlt) - dltBefore,
+      produced: sum(lag.end) - sum(start.end),
+      consumed: sum(lag.committed) - sum(start.committed),
+      lag: lag.total,
+      deadLettered: dlt - dltBefore,
     });
-    return lag.lag;
+    return lag.total;
   };
   let simulatorDone = false;
   simulator.exited.then(() => (simulatorDone = true));
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   const clean = exit.signal === 'SIGTERM' && !/\bERROR\b/.test(app.output().slice(readyFrom));
 
   const rowsAfter = await countRows(database.url, TABLES);
-  const deadLettered = sum(await kafka.endOffsets(dltTopic)) - dltBefore;
+  const deadLettered = (await deadLetters()) - dltBefore;
   kafka.close();
   await database.close();
 
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     devices,
     durationSeconds: seconds,
     simulation,
-    backlogAtStart: start.lag,
+    backlogAtStart: start.total,
     rowsBefore,
     rowsAfter,
     deadLettered,
