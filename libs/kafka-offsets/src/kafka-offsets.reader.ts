@@ -18,11 +18,17 @@ export interface GroupLag {
   committed: PartitionOffsets;
 }
 
-/** What a fresh broker answers while it creates __consumer_offsets and elects the coordinator. */
+/**
+ * What a fresh broker answers while it creates __consumer_offsets and elects the coordinator, and
+ * what librdkafka reports when its own wait for the coordinator runs out.
+ */
 const COORDINATOR_STARTING: ReadonlySet<number> = new Set([
   CODES.ERRORS.ERR_COORDINATOR_LOAD_IN_PROGRESS,
   CODES.ERRORS.ERR_COORDINATOR_NOT_AVAILABLE,
   CODES.ERRORS.ERR_NOT_COORDINATOR,
+  CODES.ERRORS.ERR__WAIT_COORD,
+  CODES.ERRORS.ERR__TIMED_OUT,
+  CODES.ERRORS.ERR__TRANSPORT,
 ]);
 const COORDINATOR_WAIT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -91,6 +97,12 @@ export class KafkaOffsetsReader {
             done,
           ),
         );
+        // The binding puts a bare Error (no partition, no code) where one partition failed.
+        const failed = offsets.findIndex((o) => o instanceof Error);
+        if (failed >= 0)
+          throw new Error(
+            `committed offset of ${topic}[${failed}] for group ${groupId}: ${(offsets[failed] as unknown as Error).message}`,
+          );
         // librdkafka answers a negative logical offset where the group never committed.
         return new Map(
           offsets.filter((o) => Number(o.offset) >= 0).map((o) => [o.partition, Number(o.offset)]),

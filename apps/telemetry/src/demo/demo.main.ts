@@ -31,9 +31,13 @@ async function main(): Promise<void> {
   say(`database: ${database.description}`);
   const kafka = new KafkaOffsetsReader(config.kafkaBootstrap, 'telemetry-demo', config.kafkaSecurity);
   const dltTopic = `${config.topic}.DLT`;
-  // The dead-letter topic appears with the first dead letter.
-  const deadLetters = async () =>
-    (await kafka.listTopics()).includes(dltTopic) ? sum(await kafka.endOffsets(dltTopic)) : 0;
+  // The dead-letter topic appears with the first dead letter; just created, it may not answer yet.
+  const deadLetters = () =>
+    waitFor(
+      `the end offsets of ${dltTopic}`,
+      async () => ((await kafka.listTopics()).includes(dltTopic) ? sum(await kafka.endOffsets(dltTopic)) : 0),
+      10_000,
+    );
   const env = { ...process.env, DATABASE_URL: database.url, PORT: process.env.PORT ?? '0', NO_COLOR: '1' };
 
   const app = startNode(join(dist, 'main.js'), [], env, join(logs, 'telemetry.log'));

@@ -29,7 +29,10 @@ const CONSUME_TIMEOUT_MS = 200;
 const OFFSET_BEGINNING = -2;
 const OFFSET_END = -1;
 const SEEK_RETRY_MS = 1_000;
-/** How long a full in-flight budget stops the consume() calls before the partitions are paused. */
+/**
+ * How long a full in-flight budget stops the consume() calls before the partitions are paused;
+ * at most a quarter of maxPollIntervalMs, which the gap between two calls must stay under.
+ */
 const BACKPRESSURE_HOLD_MS = 1_000;
 
 /**
@@ -58,8 +61,8 @@ export class ListenerContainer {
    */
   private readonly betweenPolls: (() => Promise<void>)[] = [];
   private polling = false;
-  /** Ends the poll loop's backpressure hold early: the budget has room, or the listener stops. */
-  private endHold: (() => void) | undefined;
+  /** Wakes the poll loop's backpressure hold: the budget has room, work is queued, or it stops. */
+  private wakeHold: (() => void) | undefined;
   private pausedForBudget = false;
   private dispatchCursor = 0;
   private pollLoop: Promise<void> | undefined;
@@ -286,8 +289,11 @@ export class ListenerContainer {
   private betweenConsumeCalls<T>(op: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const run = () => op().then(resolve, reject);
-      if (this.polling) this.betweenPolls.push(run);
-      else void run();
+      if (this.polling) {
+        this.betweenPolls.push(run);
+        // A seek or rewind must not wait out a backpressure hold.
+        this.wakeHold?.();
+      } else void run();
     });
   }
 
@@ -456,19 +462,17 @@ export class ListenerContainer {
    * the first call once the budget has room returns at once. Pausing the partitions instead makes
    * librdkafka drop that prefetch and fetch it again on resume, with the pipeline idle meanwhile.
    * Rebalance events and commit answers come only with consume() calls, so a budget still full
-   * after BACKPRESSURE_HOLD_MS (a slow or stuck handler) pauses every partition and polling goes on.
+   * after the hold (a slow or stuck handler) pauses every partition and polling goes on.
    */
   private async holdWhileBudgetFull(): Promise<void> {
     if (this.lifecycle !== 'running' || !this.budget.full) return;
     if (!this.pausedForBudget) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, BACKPRESSURE_HOLD_MS);
-        this.endHold = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.endHold = undefined;
+      const until = Date.now() + Math.min(BACKPRESSURE_HOLD_MS, this.options.maxPollIntervalMs / 4);
+      while (this.lifecycle === 'running' && this.budget.full && Date.now() < until) {
+        await this.sleepUntilWoken(until - Date.now());
+        // Seeks and rewinds queued meanwhile; one may free room.
+        await this.runBetweenPolls();
+      }
       if (this.lifecycle !== 'running' || !this.budget.full) return;
       this.pausedForBudget = true;
     }
@@ -476,9 +480,19 @@ export class ListenerContainer {
     for (const state of this.partitions.values()) this.pause(state, 'backpressure');
   }
 
+  private sleepUntilWoken(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeHold = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (this.wakeHold = undefined));
+  }
+
   private applyBackpressure(): void {
     if (this.lifecycle !== 'running') return;
-    if (!this.budget.full) this.endHold?.();
+    if (!this.budget.full) this.wakeHold?.();
     // Paused partitions resume at half: each resume costs a refetch of their prefetch.
     if (this.pausedForBudget && this.budget.drained) {
       this.pausedForBudget = false;
@@ -660,7 +674,7 @@ export class ListenerContainer {
   }
 
   private wakeSleepers(): void {
-    this.endHold?.();
+    this.wakeHold?.();
     for (const wake of [...this.sleepers]) wake();
   }
 }
