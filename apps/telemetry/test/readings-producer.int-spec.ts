@@ -1,5 +1,5 @@
 import { sum } from '@org/kafka-offsets';
-import { DedicatedBroker, KafkaAdmin, uniqueName } from '@org/testing';
+import { uniqueName, useDedicatedBroker } from '@org/testing';
 import { ReadingsProducer } from '../src/simulator/readings.producer';
 
 const STALL_MS = 2_000;
@@ -8,30 +8,19 @@ const STALL_MS = 2_000;
 // simulation must give up, saying how many readings are unconfirmed, when the broker stops
 // confirming, and lose none of them when it comes back.
 describe("the simulator's producer when the broker stops confirming (real broker)", () => {
-  let broker: DedicatedBroker;
-  let admin: KafkaAdmin;
-
-  beforeAll(async () => {
-    broker = await DedicatedBroker.start();
-    admin = new KafkaAdmin(broker.bootstrap);
-  }, 120_000);
-
-  afterAll(async () => {
-    admin?.close();
-    await broker?.destroy();
-  }, 60_000);
+  const own = useDedicatedBroker();
 
   it('gives up after stallMs without a confirmation, naming the unconfirmed count, and delivers them all once the broker is back', async () => {
     const topic = uniqueName('simulator_stall');
-    await admin.createTopic(topic, 3);
-    const producer = new ReadingsProducer({ bootstrap: broker.bootstrap, topic });
+    await own.admin.createTopic(topic, 3);
+    const producer = new ReadingsProducer({ bootstrap: own.broker.bootstrap, topic });
     await producer.connect();
     try {
       for (let i = 0; i < 200; i++) expect(producer.send(`device-${i}`, `{"n":${i}}`)).toBe(true);
       await producer.drain(STALL_MS);
       expect(producer.delivered).toBe(200);
 
-      await broker.pause();
+      await own.broker.pause();
       for (let i = 200; i < 300; i++) producer.send(`device-${i}`, `{"n":${i}}`);
       const drainStarted = Date.now();
       await expect(producer.drain(STALL_MS)).rejects.toThrow(
@@ -40,11 +29,11 @@ describe("the simulator's producer when the broker stops confirming (real broker
       expect(Date.now() - drainStarted).toBeGreaterThanOrEqual(STALL_MS);
       expect(producer.failed).toBe(0);
 
-      await broker.resume();
+      await own.broker.resume();
       await producer.drain(60_000);
       expect(producer.delivered).toBe(300);
       expect(producer.failed).toBe(0);
-      expect(sum(await admin.endOffsets(topic))).toBe(300);
+      expect(sum(await own.admin.endOffsets(topic))).toBe(300);
     } finally {
       await producer.disconnect();
     }

@@ -8,6 +8,7 @@ export * from './read-topic';
 export * from './test-database';
 export * from './wait-for-lag-zero';
 export * from './dedicated-broker';
+export * from './dedicated-broker.fixture';
 export * from './kafka-script';
 export * from './continuous-producer';
 export * from './tcp-proxy';

@@ -1,6 +1,6 @@
 import { KafkaLagMonitor } from '@org/kafka-batch';
 import { KafkaBatchHealthIndicator, KafkaBatchHealthModule } from '@org/kafka-batch/health';
-import { DedicatedBroker, KafkaAdmin, produceRecords, uniqueName } from '@org/testing';
+import { produceRecords, uniqueName, useDedicatedBroker } from '@org/testing';
 import { eventually, listenerSuite, sleep, TestHandler } from './listener-app';
 
 const LISTENER = 'test-listener';
@@ -116,33 +116,22 @@ describe('health indicators', () => {
 
 describe('health indicators when the broker stops', () => {
   const suite = listenerSuite();
-  let broker: DedicatedBroker;
-  let admin: KafkaAdmin;
-
-  beforeAll(async () => {
-    broker = await DedicatedBroker.start();
-    admin = new KafkaAdmin(broker.bootstrap);
-  }, 120_000);
-
-  afterAll(async () => {
-    admin?.close();
-    await broker?.destroy();
-  }, 60_000);
+  const own = useDedicatedBroker();
 
   it('readiness goes down and comes back; liveness stays up', async () => {
     const topic = uniqueName('broker-down');
-    await admin.createTopic(topic, 2);
-    await produceRecords(topic, [{ value: { n: 1 } }], broker.bootstrap);
+    await own.admin.createTopic(topic, 2);
+    await produceRecords(topic, [{ value: { n: 1 } }], own.broker.bootstrap);
     const { app } = await suite.start(
       { topics: [topic], groupId: uniqueName('g'), sessionTimeoutMs: 6_000, heartbeatIntervalMs: 1_000 },
       () => undefined,
       { imports: [KafkaBatchHealthModule] },
-      { ...FAST_LAG, brokers: broker.bootstrap },
+      { ...FAST_LAG, brokers: own.broker.bootstrap },
     );
     const health = app.get(KafkaBatchHealthIndicator);
     await eventually(() => read(health.isReady()).up, 'readiness with the broker up');
 
-    await broker.pause();
+    await own.broker.pause();
     await eventually(() => !read(health.isReady()).up, 'readiness down with the broker stopped', 20_000);
     expect(read(health.isReady()).details.reasons!.join()).toMatch(/^the broker does not answer: /);
     for (let check = 0; check < 10; check++) {
@@ -150,7 +139,7 @@ describe('health indicators when the broker stops', () => {
       await sleep(300);
     }
 
-    await broker.resume();
+    await own.broker.resume();
     await eventually(() => read(health.isReady()).up, 'readiness back with the broker', 60_000);
     expect(read(health.isAlive()).up).toBe(true);
   });

@@ -1,11 +1,11 @@
 import {
   databaseUrl,
-  DedicatedBroker,
   KafkaAdmin,
   kafkaBootstrap,
   OpenTestDatabase,
   openTestDatabase,
   TcpProxy,
+  useDedicatedBroker,
 } from '@org/testing';
 import { eventually, sleep } from '../listener-app';
 import { FaultScenario, formatReports, PIPELINE_SCHEMA, ScenarioReport } from './fault-scenario';
@@ -142,34 +142,23 @@ describe('fault injection: nothing is lost (real broker and PostgreSQL)', () => 
   });
 
   describe('with a broker of its own', () => {
-    let broker: DedicatedBroker;
-    let brokerAdmin: KafkaAdmin;
-
-    beforeAll(async () => {
-      broker = await DedicatedBroker.start();
-      brokerAdmin = new KafkaAdmin(broker.bootstrap);
-    }, 120_000);
-
-    afterAll(async () => {
-      brokerAdmin?.close();
-      await broker?.destroy();
-    }, 60_000);
+    const own = useDedicatedBroker();
 
     it('the broker stopped and restarted while consumers run', async () => {
       const s = new FaultScenario('broker stop 10 s + restart', {
-        admin: brokerAdmin,
-        bootstrap: broker.bootstrap,
+        admin: own.admin,
+        bootstrap: own.broker.bootstrap,
         databaseUrl: proxy.url(database.url),
         db: database.client,
       });
       await s.start();
       const consumers = [s.consumer(), s.consumer()];
       await eventually(() => consumers.every((c) => c.batches >= 3), 'both consumers working', 60_000);
-      await broker.pause();
+      await own.broker.pause();
       const outageFrom = consumers.map((c) => c.lines.length);
       await sleep(10_000);
       const duringOutage = consumers.flatMap((c, i) => c.probes(outageFrom[i]));
-      await broker.resume();
+      await own.broker.resume();
       const faultEnded = Date.now();
       expect(duringOutage.every((p) => p.live)).toBe(true);
       expect(duringOutage.some((p) => !p.ready)).toBe(true);
