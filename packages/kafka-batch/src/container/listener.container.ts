@@ -61,8 +61,8 @@ export class ListenerContainer {
    */
   private readonly betweenPolls: (() => Promise<void>)[] = [];
   private polling = false;
-  /** Wakes the poll loop's backpressure hold: the budget has room, work is queued, or it stops. */
-  private wakeHold: (() => void) | undefined;
+  /** The poll loop's backpressure hold, woken when the budget has room, work is queued, or it stops. */
+  private readonly holdSleepers = new Set<() => void>();
   private pausedForBudget = false;
   private dispatchCursor = 0;
   private pollLoop: Promise<void> | undefined;
@@ -292,7 +292,7 @@ export class ListenerContainer {
       if (this.polling) {
         this.betweenPolls.push(run);
         // A seek or rewind must not wait out a backpressure hold.
-        this.wakeHold?.();
+        this.wakeHold();
       } else void run();
     });
   }
@@ -469,7 +469,7 @@ export class ListenerContainer {
     if (!this.pausedForBudget) {
       const until = Date.now() + Math.min(BACKPRESSURE_HOLD_MS, this.options.maxPollIntervalMs / 4);
       while (this.lifecycle === 'running' && this.budget.full && Date.now() < until) {
-        await this.sleepUntilWoken(until - Date.now());
+        await this.sleep(until - Date.now(), this.holdSleepers);
         // Seeks and rewinds queued meanwhile; one may free room.
         await this.runBetweenPolls();
       }
@@ -480,19 +480,9 @@ export class ListenerContainer {
     for (const state of this.partitions.values()) this.pause(state, 'backpressure');
   }
 
-  private sleepUntilWoken(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeHold = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => (this.wakeHold = undefined));
-  }
-
   private applyBackpressure(): void {
     if (this.lifecycle !== 'running') return;
-    if (!this.budget.full) this.wakeHold?.();
+    if (!this.budget.full) this.wakeHold();
     // Paused partitions resume at half: each resume costs a refetch of their prefetch.
     if (this.pausedForBudget && this.budget.drained) {
       this.pausedForBudget = false;
@@ -661,20 +651,24 @@ export class ListenerContainer {
   }
 
   /** A delay that stop and revoke cut short. */
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, sleepers = this.sleepers): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
-        this.sleepers.delete(wake);
+        sleepers.delete(wake);
         resolve();
       };
       const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
+      sleepers.add(wake);
     });
   }
 
+  private wakeHold(): void {
+    for (const wake of [...this.holdSleepers]) wake();
+  }
+
   private wakeSleepers(): void {
-    this.wakeHold?.();
+    this.wakeHold();
     for (const wake of [...this.sleepers]) wake();
   }
 }
