@@ -68,7 +68,34 @@ export class KafkaOffsetsReader {
 
   /** Next offset to be written per partition (the high watermark). */
   async endOffsets(topic: string): Promise<PartitionOffsets> {
+    return this.readEndOffsets(topic, await this.partitionCount(topic));
+  }
+
+  /** The group's committed offset per partition of the topic; partitions never committed are absent. */
+  async committedOffsets(groupId: string, topic: string): Promise<PartitionOffsets> {
+    return this.readCommittedOffsets(groupId, topic, await this.partitionCount(topic));
+  }
+
+  async lag(groupId: string, topic: string): Promise<GroupLag> {
     const partitions = await this.partitionCount(topic);
+    const [end, committed] = await Promise.all([
+      this.readEndOffsets(topic, partitions),
+      this.readCommittedOffsets(groupId, topic, partitions),
+    ]);
+    const byPartition = new Map(
+      [...end].map(([partition, endOffset]) => [partition, endOffset - (committed.get(partition) ?? 0)]),
+    );
+    return { total: sum(byPartition), byPartition, end, committed };
+  }
+
+  close(): void {
+    this.admin.disconnect();
+    for (const reader of this.groupReaders.values())
+      void reader.then((consumer) => consumer.disconnect()).catch(() => undefined);
+    this.groupReaders.clear();
+  }
+
+  private async readEndOffsets(topic: string, partitions: number): Promise<PartitionOffsets> {
     const results = await fromCallback<{ partition: number; offset: number }[]>((done) =>
       this.admin.listOffsets(
         Array.from({ length: partitions }, (_, partition) => ({
@@ -83,9 +110,11 @@ export class KafkaOffsetsReader {
     return new Map(results.map((r) => [r.partition, Number(r.offset)]));
   }
 
-  /** The group's committed offset per partition of the topic; partitions never committed are absent. */
-  async committedOffsets(groupId: string, topic: string): Promise<PartitionOffsets> {
-    const partitions = await this.partitionCount(topic);
+  private async readCommittedOffsets(
+    groupId: string,
+    topic: string,
+    partitions: number,
+  ): Promise<PartitionOffsets> {
     const reader = await this.groupReader(groupId);
     const deadline = Date.now() + COORDINATOR_WAIT_MS;
     for (;;) {
@@ -113,24 +142,6 @@ export class KafkaOffsetsReader {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-  }
-
-  async lag(groupId: string, topic: string): Promise<GroupLag> {
-    const [end, committed] = await Promise.all([
-      this.endOffsets(topic),
-      this.committedOffsets(groupId, topic),
-    ]);
-    const byPartition = new Map(
-      [...end].map(([partition, endOffset]) => [partition, endOffset - (committed.get(partition) ?? 0)]),
-    );
-    return { total: sum(byPartition), byPartition, end, committed };
-  }
-
-  close(): void {
-    this.admin.disconnect();
-    for (const reader of this.groupReaders.values())
-      void reader.then((consumer) => consumer.disconnect()).catch(() => undefined);
-    this.groupReaders.clear();
   }
 
   private groupReader(groupId: string): Promise<KafkaConsumer> {
