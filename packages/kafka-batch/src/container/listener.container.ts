@@ -16,10 +16,10 @@ import type { RawRecord } from '../interfaces/raw-record.interface';
 import { membershipConfig } from '../membership/membership.config';
 import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
 import { RebalanceNotifier } from '../membership/rebalance.notifier';
-import { BatchProcessor, ListenerInvoker, Redelivery } from './batch.processor';
+import { BatchProcessor, ListenerInvoker, Redelivery } from '../batch/batch.processor';
 import { InFlightBudget } from './in-flight.budget';
 import { ListenerEvents } from './listener.events';
-import { OffsetCommitter } from './offset.committer';
+import { OffsetCommitter } from '../offsets/offset.committer';
 import { PartitionState, SeekTarget } from './partition.state';
 
 export type ContainerState =

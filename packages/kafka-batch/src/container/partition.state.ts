@@ -1,5 +1,5 @@
 import type { RawRecord } from '../interfaces/raw-record.interface';
-import { PartitionOffsetTracker } from './partition-offset.tracker';
+import { PartitionOffsetTracker } from '../offsets/partition-offset.tracker';
 
 export type PauseReason = 'backpressure' | 'backoff';
 

@@ -5,7 +5,7 @@ import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-cr
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { commonClientConfig } from '../client/client-config.factory';
 import { resolveListenerOptions } from '../config/listener-options.resolver';
-import type { ListenerInvoker } from '../container/batch.processor';
+import type { ListenerInvoker } from '../batch/batch.processor';
 import { KafkaListenerRegistry } from '../container/listener-container.registry';
 import { ListenerContainer } from '../container/listener.container';
 import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';

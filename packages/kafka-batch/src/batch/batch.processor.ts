@@ -7,9 +7,9 @@ import type { Acknowledgment, KafkaBatch, KafkaRecord } from '../interfaces/kafk
 import type { RawRecord } from '../interfaces/raw-record.interface';
 import { BatchAcknowledgment } from './batch.acknowledgment';
 import { createBatch } from './kafka-batch';
-import type { ListenerEvents } from './listener.events';
-import type { PartitionState } from './partition.state';
-import { RecordDecoder } from './record.decoder';
+import type { ListenerEvents } from '../container/listener.events';
+import type { PartitionState } from '../container/partition.state';
+import { RecordDecoder } from '../records/record.decoder';
 
 /** The user's method behind Nest's context (guards, interceptors, pipes, filters). */
 export type ListenerInvoker = (payload: KafkaBatch | KafkaRecord, ack: Acknowledgment) => Promise<unknown>;

@@ -1,8 +1,8 @@
 import type { TopicPartitionOffset } from '@confluentinc/kafka-javascript';
 import { Logger } from '@nestjs/common';
 import type { RdKafkaConsumer } from '../client/rdkafka.types';
-import type { ListenerEvents } from './listener.events';
-import type { PartitionState } from './partition.state';
+import type { ListenerEvents } from '../container/listener.events';
+import type { PartitionState } from '../container/partition.state';
 
 const RETRY_FAILED_COMMIT_MS = 1_000;
 /** librdkafka answers every commit, if only with an error at close; this bounds a lost answer. */
