@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { KafkaClientFactory } from './client/kafka-client.factory';
+import { ListenerContainerFactory } from './container/listener-container.factory';
 import { KafkaListenerRegistry } from './container/listener-container.registry';
 import { BatchListenerMetadataAccessor } from './discovery/batch-listener-metadata.accessor';
 import { BatchListenerExplorer } from './discovery/batch-listener.explorer';
@@ -13,7 +15,14 @@ import { KafkaLagMonitor } from './lag/lag.monitor';
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [BatchListenerMetadataAccessor, BatchListenerExplorer, KafkaListenerRegistry, KafkaLagMonitor],
+  providers: [
+    BatchListenerMetadataAccessor,
+    BatchListenerExplorer,
+    KafkaClientFactory,
+    ListenerContainerFactory,
+    KafkaListenerRegistry,
+    KafkaLagMonitor,
+  ],
   exports: [KafkaListenerRegistry, KafkaLagMonitor],
 })
 export class KafkaBatchModule extends ConfigurableModuleClass {}

@@ -1,16 +1,10 @@
-import type {
-  Assignment,
-  KafkaConsumer,
-  LibrdKafkaError,
-  TopicPartitionOffset,
-} from '@confluentinc/kafka-javascript';
+import type { Assignment, KafkaConsumer } from '@confluentinc/kafka-javascript';
 
 /**
  * Consumer methods the client implements but its type declarations omit
  * (lib/kafka-consumer.js of @confluentinc/kafka-javascript 1.x).
  */
 export interface RdKafkaConsumer extends KafkaConsumer {
-  commitCb(offsets: TopicPartitionOffset[], cb: (err: LibrdKafkaError | null) => void): this;
   incrementalAssign(assignments: Assignment[]): this;
   incrementalUnassign(assignments: Assignment[]): this;
   assignmentLost(): boolean;
@@ -23,5 +17,3 @@ export interface RdKafkaConsumer extends KafkaConsumer {
 export function fromCallback<T = void>(call: (done: (err: any, value?: any) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value as T))));
 }
-
-export const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;

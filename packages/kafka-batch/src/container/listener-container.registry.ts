@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaBatchConfigError } from '../config/listener-options.resolver';
-import type { ListenerContainer } from './listener.container';
+import type { ListenerContainer } from './listener-container.interface';
 import type { SeekTarget } from './partition.state';
 
 /**

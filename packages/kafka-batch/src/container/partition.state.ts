@@ -1,17 +1,27 @@
+import type { TopicPartition } from '../common/topic-partition';
 import type { RawRecord } from '../interfaces/raw-record.interface';
 import { PartitionOffsetTracker } from '../offsets/partition-offset.tracker';
 
-export type PauseReason = 'backpressure' | 'backoff';
+/** Why a partition is paused: the in-flight budget, a redelivery backoff, or the application asked. */
+export type PauseReason = 'backpressure' | 'backoff' | 'requested';
+
+/** Where a seek goes: an offset, either end, or the first record at or after a timestamp. */
+export type SeekTarget = number | 'beginning' | 'end' | { timestamp: number };
 
 /** What the container knows about one assigned partition. */
-export class PartitionState {
+export class PartitionState implements TopicPartition {
   readonly tracker = new PartitionOffsetTracker();
-  /** Fetched, not yet dispatched, in offset order. */
-  buffer: RawRecord[] = [];
-  bufferBytes = 0;
+  /** Aborted when the partition is revoked or the listener stops: the partition's waits end at once. */
+  readonly signal: AbortSignal;
+  private readonly revoked = new AbortController();
+  /** Fetched, not yet dispatched, in offset order; `head` is the first not taken. */
+  private buffered: RawRecord[] = [];
+  private head = 0;
+  bufferedBytes = 0;
   /** In a batch right now: a partition is never in two batches at once. */
   busy = false;
-  revoking = false;
+  /** The listener's onPartitionsAssigned returned: batches may start. */
+  ready = false;
   readonly pausedFor = new Set<PauseReason>();
   /** Transient failures in a row (database or network outage): the redelivery backoff grows with them. */
   transientFailures = 0;
@@ -19,43 +29,75 @@ export class PartitionState {
   seeking = 0;
   /** Numbers the seeks: a retry of an older one must not undo a newer one. */
   seekGeneration = 0;
-  backoffTimer: NodeJS.Timeout | undefined;
-  /** The batch this partition is in, while it runs. */
-  inFlight: Promise<void> | undefined;
   /** A seek requested while the partition was busy, applied when its batch ends. */
   pendingSeek: SeekTarget | undefined;
+  /** Ends a redelivery backoff early. */
+  cancelBackoff: (() => void) | undefined;
+  /** The batch this partition is in, while it runs. */
+  inFlight: Promise<void> | undefined;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
-  ) {}
+    stopped: AbortSignal,
+  ) {
+    this.signal = AbortSignal.any([this.revoked.signal, stopped]);
+  }
+
+  get revoking(): boolean {
+    return this.revoked.signal.aborted;
+  }
 
   get dispatchable(): boolean {
     return (
+      this.ready &&
       !this.busy &&
       !this.revoking &&
       !this.pausedFor.has('backoff') &&
-      this.buffer.length > 0 &&
-      !this.pendingSeek
+      !this.pausedFor.has('requested') &&
+      this.pendingSeek === undefined &&
+      this.bufferedCount > 0
     );
+  }
+
+  get bufferedCount(): number {
+    return this.buffered.length - this.head;
+  }
+
+  /** Stops everything this partition waits for; its batch, if any, is left to finish. */
+  revoke(): void {
+    this.revoked.abort();
+    this.cancelBackoff?.();
+  }
+
+  append(raw: RawRecord): void {
+    this.buffered.push(raw);
+    this.bufferedBytes += raw.size;
   }
 
   /** Takes up to `max` buffered records for a batch. */
   take(max: number): RawRecord[] {
-    const taken = this.buffer.length <= max ? this.buffer : this.buffer.slice(0, max);
-    this.buffer = taken === this.buffer ? [] : this.buffer.slice(max);
-    for (const raw of taken) this.bufferBytes -= raw.size;
+    const end = Math.min(this.buffered.length, this.head + max);
+    const taken = this.buffered.slice(this.head, end);
+    this.head = end;
+    for (const raw of taken) this.bufferedBytes -= raw.size;
+    if (this.head === this.buffered.length) {
+      this.buffered = [];
+      this.head = 0;
+    } else if (this.head * 2 > this.buffered.length) {
+      // Fetching goes on while batches are taken: without this the array would keep every record.
+      this.buffered = this.buffered.slice(this.head);
+      this.head = 0;
+    }
     return taken;
   }
 
   /** Drops every buffered record (they will be fetched again); returns what was dropped. */
   dropBuffer(): { records: number; bytes: number } {
-    const dropped = { records: this.buffer.length, bytes: this.bufferBytes };
-    this.buffer = [];
-    this.bufferBytes = 0;
+    const dropped = { records: this.bufferedCount, bytes: this.bufferedBytes };
+    this.buffered = [];
+    this.head = 0;
+    this.bufferedBytes = 0;
     return dropped;
   }
 }
-
-/** Where a seek goes: an offset, either end, or the first record at or after a timestamp. */
-export type SeekTarget = number | 'beginning' | 'end' | { timestamp: number };

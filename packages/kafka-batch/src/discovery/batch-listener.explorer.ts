@@ -3,11 +3,10 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { commonClientConfig } from '../client/client-config.factory';
 import { resolveListenerOptions } from '../config/listener-options.resolver';
-import type { ListenerInvoker } from '../batch/batch.processor';
+import type { ListenerInvoker } from '../batch/batch.runner';
 import { KafkaListenerRegistry } from '../container/listener-container.registry';
-import { ListenerContainer } from '../container/listener.container';
+import { ListenerContainerFactory } from '../container/listener-container.factory';
 import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';
 import { KAFKA_BATCH_CONTEXT } from '../kafka-batch.constants';
 import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
@@ -29,6 +28,7 @@ export class BatchListenerExplorer implements OnModuleInit {
     private readonly metadataAccessor: BatchListenerMetadataAccessor,
     private readonly externalContextCreator: ExternalContextCreator,
     private readonly registry: KafkaListenerRegistry,
+    private readonly containers: ListenerContainerFactory,
     private readonly moduleRef: ModuleRef,
     @Inject(KAFKA_BATCH_MODULE_OPTIONS) private readonly moduleOptions: KafkaBatchModuleOptions,
   ) {}
@@ -69,13 +69,6 @@ export class BatchListenerExplorer implements OnModuleInit {
     const rebalanceListener = resolved.rebalanceListener
       ? this.moduleRef.get<KafkaRebalanceListener>(resolved.rebalanceListener, { strict: false })
       : undefined;
-    this.registry.register(
-      new ListenerContainer(
-        resolved,
-        invoke,
-        commonClientConfig(this.moduleOptions, 'consumer'),
-        rebalanceListener,
-      ),
-    );
+    this.registry.register(this.containers.create(resolved, invoke, rebalanceListener));
   }
 }

@@ -17,10 +17,19 @@ export const DLT_HEADERS = {
   attempts: 'kafka_dlt-attempts',
 } as const;
 
-export interface DeadLetter {
-  raw: RawRecord;
-  reason: Error;
-  attempts: number;
+import type { DeadLetter, DeadLetterResult } from './dead-letter.types';
+export type { DeadLetter } from './dead-letter.types';
+
+/** Placeholder until the publisher rework lands. */
+export function deadLetterProducerConfig(common: LibrdkafkaConfig): LibrdkafkaConfig {
+  return {
+    ...common,
+    'enable.idempotence': true,
+    acks: -1,
+    'linger.ms': 5,
+    'message.timeout.ms': DELIVERY_TIMEOUT_MS,
+    dr_cb: true,
+  };
 }
 
 const DELIVERY_TIMEOUT_MS = 30_000;
@@ -45,20 +54,11 @@ export class DeadLetterPublisher {
   private connected: Promise<void> | undefined;
 
   constructor(
-    clientConfig: LibrdkafkaConfig,
+    producer: Producer,
     private readonly groupId: string,
     private readonly topicFor: (sourceTopic: string) => string,
   ) {
-    this.producer = new Producer({
-      ...clientConfig,
-      'enable.idempotence': true,
-      acks: -1,
-      'linger.ms': 5,
-      // An unconfirmed dead letter fails within this bound (instead of librdkafka's five minutes),
-      // so the batch logs it, retries it, or gives up when its partition was revoked meanwhile.
-      'message.timeout.ms': DELIVERY_TIMEOUT_MS,
-      dr_cb: true,
-    });
+    this.producer = producer;
     this.producer.on('delivery-report', (err, report) => {
       const delivery = this.pending.get(report.opaque as number);
       if (!delivery) return;
@@ -68,7 +68,16 @@ export class DeadLetterPublisher {
     });
   }
 
-  async publish(letters: DeadLetter[]): Promise<void> {
+  async publish(letters: readonly DeadLetter[]): Promise<DeadLetterResult[]> {
+    try {
+      await this.publishAll(letters);
+      return letters.map(() => ({ status: 'published' }));
+    } catch (error) {
+      return letters.map(() => ({ status: 'failed', error: error as Error }));
+    }
+  }
+
+  private async publishAll(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     await this.connect();
     const deliveries = await Promise.all(

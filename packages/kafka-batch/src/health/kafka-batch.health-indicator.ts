@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaListenerRegistry } from '../container/listener-container.registry';
-import type { ListenerContainer } from '../container/listener.container';
+import type { ListenerContainer } from '../container/listener-container.interface';
 import type { ListenerLag } from '../lag/lag.interfaces';
 import { KafkaLagMonitor } from '../lag/lag.monitor';
 import { assessLiveness } from './listener.liveness';

@@ -1,4 +1,4 @@
-import type { ContainerState } from '../container/listener.container';
+import type { ContainerState } from '../container/listener-container.interface';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 
 /** The container facts liveness is judged on. */

@@ -1,4 +1,4 @@
-import type { ContainerState } from '../container/listener.container';
+import type { ContainerState } from '../container/listener-container.interface';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { ListenerLag } from '../lag/lag.interfaces';
 import type { LagStatus } from '../lag/lag-status';

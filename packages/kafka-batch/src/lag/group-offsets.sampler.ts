@@ -1,3 +1,4 @@
+import { partitionKey } from '../common/topic-partition';
 import { IAdminClient, IsolationLevel, OffsetSpec } from '@confluentinc/kafka-javascript';
 import { fromCallback } from '../client/rdkafka.types';
 
@@ -63,7 +64,7 @@ export class GroupOffsetsSampler {
       this.listOffsets(OffsetSpec.LATEST),
     ]);
     return this.partitions.map(({ topic, partition }) => {
-      const key = `${topic}:${partition}`;
+      const key = partitionKey(topic, partition);
       return {
         topic,
         partition,
@@ -107,7 +108,7 @@ export class GroupOffsetsSampler {
       committed
         // librdkafka answers a negative logical offset where the group never committed.
         .filter((p) => Number(p.offset) >= 0)
-        .map((p) => [`${p.topic}:${p.partition}`, Number(p.offset)]),
+        .map((p) => [partitionKey(p.topic, p.partition), Number(p.offset)]),
     );
   }
 
@@ -123,6 +124,6 @@ export class GroupOffsetsSampler {
     const failed = results.find((r) => r.error);
     if (failed)
       throw new Error(`list offsets of ${failed.topic}[${failed.partition}]: ${failed.error!.message}`);
-    return new Map(results.map((r) => [`${r.topic}:${r.partition}`, Number(r.offset)]));
+    return new Map(results.map((r) => [partitionKey(r.topic, r.partition), Number(r.offset)]));
   }
 }

@@ -1,9 +1,9 @@
-import { AdminClient, IAdminClient, IsolationLevel } from '@confluentinc/kafka-javascript';
+import { IAdminClient, IsolationLevel } from '@confluentinc/kafka-javascript';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { commonClientConfig } from '../client/client-config.factory';
+import { KafkaClientFactory } from '../client/kafka-client.factory';
 import { resolveLagOptions, ResolvedLagMonitorOptions } from '../config/lag-options.resolver';
 import { KafkaListenerRegistry } from '../container/listener-container.registry';
-import type { ListenerContainer } from '../container/listener.container';
+import type { ListenerContainer } from '../container/listener-container.interface';
 import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';
 import { KAFKA_BATCH_MODULE_OPTIONS } from '../kafka-batch.module-definition';
 import { GroupOffsetsSampler } from './group-offsets.sampler';
@@ -30,6 +30,7 @@ export class KafkaLagMonitor implements OnApplicationBootstrap, BeforeApplicatio
 
   constructor(
     private readonly registry: KafkaListenerRegistry,
+    private readonly clients: KafkaClientFactory,
     @Inject(KAFKA_BATCH_MODULE_OPTIONS) private readonly moduleOptions: KafkaBatchModuleOptions,
   ) {
     this.options = resolveLagOptions(moduleOptions.lag);
@@ -104,7 +105,7 @@ export class KafkaLagMonitor implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private adminClient(): IAdminClient {
-    this.admin ??= AdminClient.create(commonClientConfig(this.moduleOptions, 'admin'));
+    this.admin ??= this.clients.admin('lag');
     return this.admin;
   }
 }

@@ -1,3 +1,4 @@
+import { partitionKey } from '../common/topic-partition';
 import { EndOffsetHistory } from './end-offset.history';
 import type { GroupOffsetsSampler, PartitionOffsets } from './group-offsets.sampler';
 import type { ListenerLag, PartitionLag } from './lag.interfaces';
@@ -78,7 +79,7 @@ export class ListenerLagTracker {
     { topic, partition, committed, end, logStart }: PartitionOffsets,
     now: number,
   ): PartitionLag {
-    const key = `${topic}:${partition}`;
+    const key = partitionKey(topic, partition);
     let history = this.history.get(key);
     if (!history) {
       history = { endOffsets: new EndOffsetHistory(END_OFFSET_HISTORY_SIZE), window: [] };

@@ -1,4 +1,6 @@
-import type { Logger } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
+import type { Clock } from '../common/clock';
+import { withTimeout } from '../common/with-timeout';
 import type { KafkaRebalanceListener } from './rebalance-listener.interface';
 
 type Hook = keyof KafkaRebalanceListener;
@@ -8,7 +10,8 @@ export class RebalanceNotifier {
   constructor(
     private readonly listener: KafkaRebalanceListener | undefined,
     private readonly timeoutMs: number,
-    private readonly logger: Logger,
+    private readonly clock: Clock,
+    private readonly logger: LoggerService,
   ) {}
 
   async notify<H extends Hook>(
@@ -17,18 +20,16 @@ export class RebalanceNotifier {
   ): Promise<void> {
     const call = this.listener?.[hook] as ((p: typeof partitions) => unknown) | undefined;
     if (!call) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>(
-      (resolve) => (timer = setTimeout(() => resolve('timeout'), this.timeoutMs)),
-    );
     try {
-      const outcome = await Promise.race([Promise.resolve(call.call(this.listener, partitions)), timeout]);
-      if (outcome === 'timeout')
+      const outcome = await withTimeout(
+        (async () => call.call(this.listener, partitions))(),
+        this.timeoutMs,
+        this.clock,
+      );
+      if (outcome.timedOut)
         this.logger.warn(`rebalance listener ${hook} did not finish within ${this.timeoutMs} ms; continuing`);
     } catch (err) {
       this.logger.error(`rebalance listener ${hook} failed: ${(err as Error).message}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,14 +1,16 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Metric, register as globalRegistry, Registry } from 'prom-client';
 import { KafkaListenerRegistry } from '../container/listener-container.registry';
-import type { ListenerContainer } from '../container/listener.container';
+import type { ListenerContainer } from '../container/listener-container.interface';
 import type { ListenerEventMap } from '../container/listener.events';
+import type { PauseReason } from '../container/partition.state';
 import { KafkaLagMonitor } from '../lag/lag.monitor';
 import type { PartitionLag } from '../lag/lag.interfaces';
 import type { LagStatus } from '../lag/lag-status';
 import { KAFKA_BATCH_METRICS_OPTIONS, KafkaBatchMetricsOptions } from './kafka-batch-metrics.options';
 
 const STATUSES: LagStatus[] = ['OK', 'WARN', 'STALL', 'STOP', 'REWIND'];
+const PAUSE_REASONS: PauseReason[] = ['backpressure', 'backoff', 'requested'];
 const BATCH_SIZE_BUCKETS = [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 50_000];
 const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -110,10 +112,15 @@ export class KafkaBatchMetrics implements OnApplicationBootstrap, OnApplicationS
     );
     perListener('assigned_partitions', 'Partitions assigned to the listener', (c) => c.assignment.length);
     perListener('in_flight_records', 'Records fetched and not yet done', (c) => c.inFlightRecords);
+    perListener(
+      'in_flight_bytes',
+      'Payload bytes of the records fetched and not yet done',
+      (c) => c.inFlightBytes,
+    );
     this.gauge('paused_partitions', 'Partitions paused, by reason', ['listener', 'reason'], (gauge) => {
       for (const c of this.listeners.all()) {
         const paused = c.pausedPartitions();
-        for (const reason of ['backpressure', 'backoff'])
+        for (const reason of PAUSE_REASONS)
           gauge.set(
             { listener: c.options.id, reason },
             paused.filter((p) => p.reasons.includes(reason)).length,
@@ -134,6 +141,16 @@ export class KafkaBatchMetrics implements OnApplicationBootstrap, OnApplicationS
     const deadLettered = this.counter(
       'records_dead_lettered_total',
       'Records published to the dead-letter topic',
+      ['listener', 'topic'],
+    );
+    const deadLetteredWithoutValue = this.counter(
+      'records_dead_lettered_without_value_total',
+      'Records whose dead letter carries only their provenance (the record could never be published whole)',
+      ['listener', 'topic'],
+    );
+    const deadLetterFailures = this.counter(
+      'dead_letter_failures_total',
+      'Dead letters the broker did not take (published again later; their partition is held meanwhile)',
       ['listener', 'topic'],
     );
     const batchSize = this.histogram(
@@ -168,8 +185,12 @@ export class KafkaBatchMetrics implements OnApplicationBootstrap, OnApplicationS
         batchSize.observe({ listener }, records);
         handlerDuration.observe({ listener, outcome: threw ? 'failure' : 'success' }, durationMs / 1000);
       });
-      this.on(container, 'deadLettered', ({ topic, records }) =>
-        deadLettered.inc({ listener, topic }, records),
+      this.on(container, 'deadLettered', ({ topic, records, withoutValue }) => {
+        deadLettered.inc({ listener, topic }, records);
+        if (withoutValue) deadLetteredWithoutValue.inc({ listener, topic }, records);
+      });
+      this.on(container, 'deadLetterFailed', ({ topic, records }) =>
+        deadLetterFailures.inc({ listener, topic }, records),
       );
       this.on(container, 'committed', ({ durationMs, failed: rejected }) =>
         commitLatency.observe({ listener, outcome: rejected ? 'failure' : 'success' }, durationMs / 1000),
@@ -184,10 +205,7 @@ export class KafkaBatchMetrics implements OnApplicationBootstrap, OnApplicationS
     event: E,
     handler: (...args: ListenerEventMap[E]) => void,
   ): void {
-    // EventEmitter's generic overloads do not narrow through a type parameter; the map keeps it sound.
-    const emitter = container.events as unknown as NodeJS.EventEmitter;
-    emitter.on(event, handler as (...args: unknown[]) => void);
-    this.subscriptions.push(() => emitter.off(event, handler as (...args: unknown[]) => void));
+    this.subscriptions.push(container.on(event, handler));
   }
 
   private gauge(name: string, help: string, labelNames: string[], collect: (gauge: Gauge) => void): void {

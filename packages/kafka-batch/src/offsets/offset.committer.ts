@@ -1,41 +1,45 @@
-import type { TopicPartitionOffset } from '@confluentinc/kafka-javascript';
-import { Logger } from '@nestjs/common';
-import type { RdKafkaConsumer } from '../client/rdkafka.types';
+import type { LoggerService } from '@nestjs/common';
+import type { CommitAnswer, ConsumerClient } from '../client/consumer.client';
+import type { Clock } from '../common/clock';
+import { describePartition, partitionKey, TopicPartition } from '../common/topic-partition';
+import { withTimeout } from '../common/with-timeout';
 import type { ListenerEvents } from '../container/listener.events';
-import type { PartitionState } from '../container/partition.state';
+import type { PartitionOffsetTracker } from './partition-offset.tracker';
 
 const RETRY_FAILED_COMMIT_MS = 1_000;
 /** librdkafka answers every commit, if only with an error at close; this bounds a lost answer. */
 const COMMIT_ANSWER_TIMEOUT_MS = 30_000;
 
-type AnsweredOffset = TopicPartitionOffset & { error?: unknown };
-interface CommitAnswer {
-  error: Error | undefined;
-  offsets: AnsweredOffset[];
+/** A partition whose progress the committer commits. */
+export interface CommittablePartition extends TopicPartition {
+  readonly tracker: PartitionOffsetTracker;
+  /** Being revoked: only the revoke's flush commits it, after onPartitionsRevokedBeforeCommit. */
+  readonly revoking: boolean;
 }
 
 /**
  * Commits each partition's safe offset asynchronously and learns the broker's answer from
- * librdkafka's offset-commit callback: the client's commitCb only reports that the request was
- * queued, not that the broker accepted it. One commit is in flight at a time; requests made
- * meanwhile coalesce into the next one, so offsets only ever move forward.
+ * librdkafka's offset-commit callback (a commit call only queues the request). One commit is in
+ * flight at a time; requests made meanwhile coalesce into the next one, so offsets only ever move
+ * forward. A rejected commit is sent again.
  */
 export class OffsetCommitter {
   private inFlight: Promise<void> | undefined;
   private again = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private cancelRetry: (() => void) | undefined;
   private readonly answers: ((answer: CommitAnswer) => void)[] = [];
 
   constructor(
-    private readonly consumer: RdKafkaConsumer,
-    private readonly partitions: () => Iterable<PartitionState>,
+    private readonly consumer: Pick<ConsumerClient, 'commit'>,
+    private readonly partitions: () => Iterable<CommittablePartition>,
     private readonly events: ListenerEvents,
-    private readonly logger: Logger,
+    private readonly clock: Clock,
+    private readonly logger: LoggerService,
   ) {}
 
-  /** The consumer's 'offset.commit' event (config `offset_commit_cb: true`), in request order. */
-  onCommitAnswer(error: { message: string } | null | undefined, offsets: AnsweredOffset[] | undefined): void {
-    this.answers.shift()?.({ error: error ? new Error(error.message) : undefined, offsets: offsets ?? [] });
+  /** The broker's answers, in request order (ConsumerEvents.commitAnswered). */
+  answered(answer: CommitAnswer): void {
+    this.answers.shift()?.(answer);
   }
 
   /** Commit soon; failures are logged and retried. */
@@ -44,13 +48,13 @@ export class OffsetCommitter {
       this.again = true;
       return;
     }
-    this.inFlight = this.commitOnce()
+    this.inFlight = this.commitOnce(false)
       .catch((err: Error) => {
         this.logger.warn(`offset commit failed, retrying: ${err.message}`);
-        this.retryTimer ??= setTimeout(() => {
-          this.retryTimer = undefined;
+        this.cancelRetry ??= this.clock.schedule(RETRY_FAILED_COMMIT_MS, () => {
+          this.cancelRetry = undefined;
           this.request();
-        }, RETRY_FAILED_COMMIT_MS);
+        });
       })
       .finally(() => {
         this.inFlight = undefined;
@@ -61,63 +65,59 @@ export class OffsetCommitter {
       });
   }
 
-  /** Commits everything safe now and resolves once the broker accepted it (revoke, shutdown). */
+  /** Commits everything safe now, revoking partitions too, and resolves once the broker accepted it. */
   async flush(): Promise<void> {
     while (this.inFlight) await this.inFlight;
-    await this.commitOnce();
+    await this.commitOnce(true);
   }
 
   stop(): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.cancelRetry?.();
+    this.cancelRetry = undefined;
   }
 
-  private async commitOnce(): Promise<void> {
-    const sent: { state: PartitionState; offset: number }[] = [];
-    for (const state of this.partitions()) {
-      const offset = state.tracker.committable();
+  private async commitOnce(revokingToo: boolean): Promise<void> {
+    const sent: { partition: CommittablePartition; offset: number }[] = [];
+    for (const partition of this.partitions()) {
+      if (partition.revoking && !revokingToo) continue;
+      const offset = partition.tracker.committable();
       if (offset === undefined) continue;
-      state.tracker.commitSent(offset);
-      sent.push({ state, offset });
+      partition.tracker.commitSent(offset);
+      sent.push({ partition, offset });
     }
     if (sent.length === 0) return;
-    const offsets = sent.map(({ state, offset }) => ({
-      topic: state.topic,
-      partition: state.partition,
-      offset,
-    }));
-    let timer: NodeJS.Timeout | undefined;
     const sentAt = performance.now();
-    const answered = new Promise<CommitAnswer>((resolve) => {
-      this.answers.push(resolve);
-      timer = setTimeout(() => {
-        this.answers.splice(this.answers.indexOf(resolve), 1);
-        resolve({
-          error: new Error(`no answer to the commit within ${COMMIT_ANSWER_TIMEOUT_MS} ms`),
-          offsets: [],
-        });
-      }, COMMIT_ANSWER_TIMEOUT_MS);
-    }).finally(() => clearTimeout(timer));
+    let answer!: (answer: CommitAnswer) => void;
+    const answered = new Promise<CommitAnswer>((resolve) => this.answers.push((answer = resolve)));
     try {
-      this.consumer.commit(offsets);
+      this.consumer.commit(
+        sent.map(({ partition: { topic, partition }, offset }) => ({ topic, partition, offset })),
+      );
     } catch (err) {
-      this.answers.pop();
-      clearTimeout(timer);
-      sent.forEach(({ state, offset }) => state.tracker.commitFailed(offset));
+      this.answers.splice(this.answers.indexOf(answer), 1);
+      for (const { partition, offset } of sent) partition.tracker.commitFailed(offset);
       throw err;
     }
-    const answer = await answered;
-    const rejected = new Set(answer.offsets.filter((o) => o.error).map((o) => `${o.topic}[${o.partition}]`));
+    const bounded = await withTimeout(answered, COMMIT_ANSWER_TIMEOUT_MS, this.clock);
+    if (bounded.timedOut) this.answers.splice(this.answers.indexOf(answer), 1);
+    const { error, rejected } = bounded.timedOut
+      ? {
+          error: new Error(`no answer to the commit within ${COMMIT_ANSWER_TIMEOUT_MS} ms`),
+          rejected: new Set<string>(),
+        }
+      : bounded.value;
     this.events.emit('committed', {
       durationMs: performance.now() - sentAt,
-      failed: answer.error !== undefined || rejected.size > 0,
+      failed: error !== undefined || rejected.size > 0,
     });
-    for (const { state, offset } of sent) {
-      if (answer.error || rejected.has(`${state.topic}[${state.partition}]`))
-        state.tracker.commitFailed(offset);
-      else state.tracker.commitConfirmed(offset);
+    const refused: string[] = [];
+    for (const { partition, offset } of sent) {
+      const refusedHere = rejected.has(partitionKey(partition.topic, partition.partition));
+      if (refusedHere) refused.push(describePartition(partition));
+      if (error || refusedHere) partition.tracker.commitFailed(offset);
+      else partition.tracker.commitConfirmed(offset);
     }
-    if (answer.error) throw answer.error;
-    if (rejected.size > 0) throw new Error(`the broker rejected the commit for ${[...rejected].join(', ')}`);
+    if (error) throw error;
+    if (refused.length > 0) throw new Error(`the broker rejected the commit for ${refused.join(', ')}`);
   }
 }

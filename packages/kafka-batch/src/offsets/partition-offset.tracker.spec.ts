@@ -117,4 +117,28 @@ describe('PartitionOffsetTracker', () => {
     tracker.complete(19_999);
     expect(tracker.committable()).toBe(20_000);
   });
+
+  it('does not hand out again a record done before a rewind (a confirmed dead letter), but counts it done', () => {
+    const tracker = delivered(10, 11, 12, 13);
+    tracker.complete(10);
+    tracker.complete(12);
+    tracker.rewindTo(11);
+    expect(tracker.committable()).toBe(11);
+    expect(tracker.track(11)).toBe(true);
+    expect(tracker.track(12)).toBe(false);
+    expect(tracker.track(13)).toBe(true);
+    tracker.complete(11);
+    expect(tracker.committable()).toBe(13);
+    tracker.complete(13);
+    expect(tracker.committable()).toBe(14);
+  });
+
+  it('forgets records done before a rewind once a seek replays the partition', () => {
+    const tracker = delivered(10, 11, 12);
+    tracker.complete(12);
+    tracker.rewindTo(11);
+    tracker.reset();
+    tracker.track(12);
+    expect(tracker.committable()).toBeUndefined();
+  });
 });

@@ -10,6 +10,8 @@ export class PartitionOffsetTracker {
   private outstanding: number[] = [];
   private head = 0;
   private readonly doneAhead = new Set<number>();
+  /** Done records a rewind will deliver again: they are not handed out a second time. */
+  private readonly doneBeforeRewind = new Set<number>();
   private lastDelivered: number | undefined;
   private safe: number | undefined;
   /** Where this consumer started on the partition: nothing below it was ours to commit. */
@@ -18,8 +20,9 @@ export class PartitionOffsetTracker {
   private confirmed: number | undefined;
 
   /**
-   * Records a delivered offset. Deliveries arrive in increasing order; an offset at or below the
-   * last one is a stale fetch from before a rewind or seek and is refused (returns false).
+   * Records a delivered offset; true when the record is to be handed out. Deliveries arrive in
+   * increasing order: an offset at or below the last one is a stale fetch from before a rewind or
+   * seek and is refused. A record that was done before a rewind is delivered and done at once.
    */
   track(offset: number): boolean {
     if (this.lastDelivered !== undefined && offset <= this.lastDelivered) return false;
@@ -28,7 +31,10 @@ export class PartitionOffsetTracker {
     else if (this.outstandingCount === 0) this.safe = offset;
     this.outstanding.push(offset);
     this.lastDelivered = offset;
-    return true;
+    if (!this.doneBeforeRewind.delete(offset)) return true;
+    this.doneAhead.add(offset);
+    this.advance();
+    return false;
   }
 
   complete(offset: number): void {
@@ -39,13 +45,18 @@ export class PartitionOffsetTracker {
 
   /**
    * Forgets deliveries at and after `offset`: they will be delivered again (nack, missing ack,
-   * retry). Records before `offset` keep their state.
+   * retry). Records before `offset` keep their state; done ones after it (dead-lettered, say) are
+   * not handed out again.
    */
   rewindTo(offset: number): void {
     let end = this.outstanding.length;
     while (end > this.head && this.outstanding[end - 1] >= offset) end--;
     this.outstanding.length = end;
-    for (const o of this.doneAhead) if (o >= offset) this.doneAhead.delete(o);
+    for (const o of this.doneAhead)
+      if (o >= offset) {
+        this.doneAhead.delete(o);
+        this.doneBeforeRewind.add(o);
+      }
     if (this.lastDelivered !== undefined && this.lastDelivered >= offset) this.lastDelivered = offset - 1;
     if (this.outstandingCount === 0 && this.safe !== undefined) this.safe = Math.min(this.safe, offset);
   }
@@ -58,6 +69,7 @@ export class PartitionOffsetTracker {
     this.outstanding = [];
     this.head = 0;
     this.doneAhead.clear();
+    this.doneBeforeRewind.clear();
     this.lastDelivered = undefined;
     this.safe = undefined;
     this.base = undefined;
@@ -85,10 +97,6 @@ export class PartitionOffsetTracker {
   /** The commit did not happen: allow the same offset to be sent again. */
   commitFailed(offset: number): void {
     if (this.sent === offset) this.sent = undefined;
-  }
-
-  get safeOffset(): number | undefined {
-    return this.safe;
   }
 
   get confirmedOffset(): number | undefined {

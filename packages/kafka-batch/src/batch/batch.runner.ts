@@ -1,0 +1,211 @@
+import type { Clock } from '../common/clock';
+import { asError, messageOf } from '../common/errors';
+import { describeRecords, partitionKey, TopicPartitionOffset } from '../common/topic-partition';
+import type { ListenerEvents } from '../container/listener.events';
+import type { DeadLetterRecoverer } from '../failure/dead-letter.recoverer';
+import type { RetryingErrorHandler } from '../failure/retrying.error-handler';
+import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
+import type { Acknowledgment, KafkaBatch, KafkaRecord } from '../interfaces/kafka-record.interface';
+import type { RawRecord } from '../interfaces/raw-record.interface';
+import type { RecordDecoder } from '../records/record.decoder';
+import { BatchAcknowledgment } from './batch.acknowledgment';
+import { BatchOutcome } from './batch.outcome';
+import { createBatch } from './kafka-batch';
+
+/** The user's method behind Nest's context (guards, interceptors, pipes, filters); rejects when it failed. */
+export type ListenerInvoker = (payload: KafkaBatch | KafkaRecord, ack: Acknowledgment) => Promise<unknown>;
+
+/** Each partition's signal: aborted when it is revoked or the listener stops. */
+export type PartitionSignals = (topic: string, partition: number) => AbortSignal;
+
+export interface BatchRunnerDeps {
+  options: Pick<ResolvedListenerOptions, 'id' | 'groupId' | 'ackMode' | 'retry'>;
+  invoke: ListenerInvoker;
+  decoder: Pick<RecordDecoder, 'decode'>;
+  errors: RetryingErrorHandler;
+  recoverer: Pick<DeadLetterRecoverer, 'recover'>;
+  events: ListenerEvents;
+  clock: Clock;
+  logger: { warn(message: string): void };
+}
+
+type Settled = 'settled' | 'interrupted';
+
+/**
+ * Runs one dispatched batch: decode, dead-letter what cannot be decoded, invoke the handler (per
+ * batch or per record) until its records are settled, and return the outcome. Retries, bisection
+ * and dead-lettering follow the error handler's decisions; a partition's revoke, or the listener's
+ * stop, cuts short only the waits of records of that partition.
+ */
+export class BatchRunner {
+  constructor(private readonly deps: BatchRunnerDeps) {}
+
+  async run(raws: readonly RawRecord[], signals: PartitionSignals): Promise<BatchOutcome> {
+    const outcome = new BatchOutcome();
+    const { records, undecodable } = await this.deps.decoder.decode(raws as RawRecord[]);
+    if (undecodable.length > 0) {
+      const letters = undecodable.map(({ raw, reason }) => ({ raw, reason, attempts: 0 }));
+      const unpublished = await this.deps.recoverer.recover(
+        letters,
+        signalOf(
+          letters.map((l) => l.raw),
+          signals,
+        ),
+      );
+      outcome.done(letters.filter((l) => !unpublished.includes(l)).map((l) => l.raw));
+      if (unpublished.length > 0) {
+        outcome.redeliver([...records, ...unpublished.map((l) => l.raw)]);
+        return outcome;
+      }
+    }
+    if (this.deps.options.ackMode !== 'record') {
+      await this.handle(records, outcome, signals);
+      return outcome;
+    }
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      // Stop and revoke wait for a batch they find running: records not begun are left for later.
+      if (i > 0 && signals(record.topic, record.partition).aborted)
+        return this.redeliver(records.slice(i), outcome);
+      if ((await this.handle([record], outcome, signals)) === 'interrupted')
+        return this.redeliver(records.slice(i + 1), outcome);
+    }
+    return outcome;
+  }
+
+  /**
+   * Invokes the handler until `records` are done, dead-lettered, or left for redelivery
+   * (interrupted). `attemptsAllowed` is what this call may spend; `spent` counts invocations a
+   * bisected parent already made, for the dead-letter headers.
+   */
+  private async handle(
+    records: readonly KafkaRecord[],
+    outcome: BatchOutcome,
+    signals: PartitionSignals,
+    attemptsAllowed = this.deps.options.retry.attempts,
+    spent = 0,
+  ): Promise<Settled> {
+    const { errors, clock } = this.deps;
+    let remaining = records;
+    let attempt = 0;
+    let failingSince = '';
+    while (remaining.length > 0) {
+      // Stop and revoke wait for a batch that started: only its retries are cut short.
+      if (attempt > 0 && signalOf(remaining, signals).aborted) return this.interrupt(remaining, outcome);
+      const ack = new BatchAcknowledgment(this.deps.options.ackMode === 'manual');
+      const error = await this.invoke(remaining, ack);
+      if (error === undefined) {
+        this.warnUnacknowledged(ack.settle(remaining, outcome));
+        return 'settled';
+      }
+      remaining = ack.settleBeforeFailure(remaining, outcome);
+      const { doneBefore, failing: failingCount } = errors.locate(error, remaining);
+      outcome.done(remaining.slice(0, doneBefore));
+      remaining = remaining.slice(doneBefore);
+      if (remaining.length === 0) return 'settled';
+      const failing = remaining.slice(0, failingCount);
+      // Attempts count on the same records failing the same way; a new failure point starts over.
+      const failurePoint = `${partitionKey(failing[0].topic, failing[0].partition)}@${failing[0].offset}/${failingCount}`;
+      attempt = failurePoint === failingSince ? attempt + 1 : 1;
+      failingSince = failurePoint;
+      const decision = errors.decide({ error, failing, attempt, attemptsAllowed, spent });
+      switch (decision.action) {
+        case 'redeliver-later':
+          outcome.transient(remaining, messageOf(error));
+          return 'interrupted';
+        case 'retry':
+          await clock.sleep(decision.delayMs, signalOf(failing, signals));
+          continue;
+        case 'bisect':
+          // Only a failure that concerns every remaining record is bisected.
+          return this.bisect(remaining, outcome, signals, spent + attempt);
+        case 'dead-letter': {
+          const letters = failing.map((r) => ({
+            raw: rawOf(r),
+            reason: asError(error),
+            attempts: decision.attempts,
+          }));
+          if ((await this.deps.recoverer.recover(letters, signalOf(failing, signals))).length > 0)
+            return this.interrupt(remaining, outcome);
+          outcome.done(failing);
+          remaining = remaining.slice(failing.length);
+          attempt = 0;
+          failingSince = '';
+        }
+      }
+    }
+    return 'settled';
+  }
+
+  /** Each half once more, recursively: down to the records that fail alone. */
+  private async bisect(
+    records: readonly KafkaRecord[],
+    outcome: BatchOutcome,
+    signals: PartitionSignals,
+    spent: number,
+  ): Promise<Settled> {
+    const half = Math.ceil(records.length / 2);
+    if ((await this.handle(records.slice(0, half), outcome, signals, 1, spent)) === 'interrupted')
+      return this.interrupt(records.slice(half), outcome);
+    return this.handle(records.slice(half), outcome, signals, 1, spent);
+  }
+
+  /** Runs the handler once; returns what it threw, or undefined. */
+  private async invoke(records: readonly KafkaRecord[], ack: BatchAcknowledgment): Promise<unknown> {
+    const { options, invoke, events } = this.deps;
+    const payload =
+      options.ackMode === 'record'
+        ? records[0]
+        : createBatch(options.id, options.groupId, records as KafkaRecord[]);
+    const startedAt = performance.now();
+    let error: unknown;
+    try {
+      await invoke(payload, ack);
+    } catch (thrown) {
+      error = thrown ?? new Error(`handler threw ${String(thrown)}`);
+    }
+    events.emit('handled', {
+      records: records.length,
+      durationMs: performance.now() - startedAt,
+      failed: error !== undefined,
+    });
+    return error;
+  }
+
+  private redeliver(records: readonly KafkaRecord[], outcome: BatchOutcome): BatchOutcome {
+    outcome.redeliver(records);
+    return outcome;
+  }
+
+  private interrupt(records: readonly KafkaRecord[], outcome: BatchOutcome): Settled {
+    outcome.redeliver(records);
+    return 'interrupted';
+  }
+
+  private warnUnacknowledged(records: readonly KafkaRecord[]): void {
+    for (const record of records)
+      this.deps.logger.warn(
+        `${this.deps.options.id}: ${describeRecords([record])} and after were not acknowledged; delivering them again`,
+      );
+  }
+}
+
+/** The signal of the records' partitions: aborted as soon as one of them is. */
+function signalOf(records: readonly TopicPartitionOffset[], signals: PartitionSignals): AbortSignal {
+  const distinct = new Set<AbortSignal>();
+  for (const r of records) distinct.add(signals(r.topic, r.partition));
+  return distinct.size === 1 ? distinct.values().next().value! : AbortSignal.any([...distinct]);
+}
+
+function rawOf(record: KafkaRecord): RawRecord {
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: record.key ?? undefined,
+    value: record.raw,
+    size: record.size,
+    timestamp: record.timestamp,
+    headers: record.headerList.map(([name, value]) => ({ [name]: value })),
+  };
+}

@@ -1,0 +1,4 @@
+/** What was thrown, as an Error: handlers may throw anything. */
+export const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+export const messageOf = (error: unknown): string => asError(error).message;

@@ -1,0 +1,78 @@
+import type { Clock } from '../common/clock';
+import type { RawRecord } from '../interfaces/raw-record.interface';
+import type { AssignedPartitions } from './assigned.partitions';
+import type { PartitionState } from './partition.state';
+
+/** The records of one batch and the partitions they come from; the partitions are busy until it ends. */
+export interface DispatchedBatch {
+  states: PartitionState[];
+  records: RawRecord[];
+}
+
+export interface DispatchLimits {
+  maxPollRecords: number;
+  concurrency: number;
+}
+
+/**
+ * Starts batches from the buffered records of idle partitions: up to `concurrency` at once, each of
+ * at most maxPollRecords, never two on one partition. Partitions take turns, so a busy partition
+ * does not starve the others. A batch that ends frees its slot and dispatches the next at once,
+ * not when consume() next returns.
+ */
+export class BatchDispatcher {
+  private readonly running = new Map<Promise<void>, number>();
+  private turn = 0;
+
+  constructor(
+    private readonly limits: DispatchLimits,
+    private readonly partitions: AssignedPartitions,
+    /** Runs a batch to its end; never rejects. */
+    private readonly runBatch: (batch: DispatchedBatch) => Promise<void>,
+    private readonly clock: Clock,
+    /** False once the listener stops: batches running finish, no new one starts. */
+    private readonly active: () => boolean,
+  ) {}
+
+  /** Start time of the longest-running batch; undefined when none runs. */
+  get oldestStartedAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const startedAt of this.running.values())
+      if (oldest === undefined || startedAt < oldest) oldest = startedAt;
+    return oldest;
+  }
+
+  /** Every batch running now. */
+  runningBatches(): Promise<void>[] {
+    return [...this.running.keys()];
+  }
+
+  dispatch(): void {
+    const { concurrency, maxPollRecords } = this.limits;
+    while (this.active() && this.running.size < concurrency) {
+      const ready = this.partitions.dispatchable();
+      if (ready.length === 0) return;
+      // Spread the ready partitions over the free slots.
+      const perBatch = Math.ceil(ready.length / (concurrency - this.running.size));
+      const first = this.turn++ % ready.length;
+      const batch: DispatchedBatch = { states: [], records: [] };
+      for (let i = 0; i < perBatch && batch.records.length < maxPollRecords; i++) {
+        const state = ready[(first + i) % ready.length];
+        state.busy = true;
+        batch.states.push(state);
+        for (const record of state.take(maxPollRecords - batch.records.length)) batch.records.push(record);
+      }
+      this.start(batch);
+    }
+  }
+
+  private start(batch: DispatchedBatch): void {
+    const run = this.runBatch(batch);
+    this.running.set(run, this.clock.now());
+    for (const state of batch.states) state.inFlight = run;
+    void run.finally(() => {
+      this.running.delete(run);
+      this.dispatch();
+    });
+  }
+}

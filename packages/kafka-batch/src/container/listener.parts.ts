@@ -1,0 +1,115 @@
+import type { LoggerService } from '@nestjs/common';
+import { BatchRunner, ListenerInvoker } from '../batch/batch.runner';
+import type { ConsumerClient, ConsumerEvents } from '../client/consumer.client';
+import type { Clock } from '../common/clock';
+import { DeadLetterRecoverer, DeadLetterSink } from '../failure/dead-letter.recoverer';
+import { RetryingErrorHandler } from '../failure/retrying.error-handler';
+import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
+import { RebalanceNotifier } from '../membership/rebalance.notifier';
+import { RebalanceProtocol } from '../membership/rebalance.protocol';
+import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
+import { OffsetCommitter } from '../offsets/offset.committer';
+import { RecordDecoder } from '../records/record.decoder';
+import { AssignedPartitions } from './assigned.partitions';
+import { Backpressure } from './backpressure';
+import { BatchDispatcher } from './batch.dispatcher';
+import { BatchOutcomeApplier } from './batch-outcome.applier';
+import type { ListenerEvents } from './listener.events';
+import { PartitionSeeker } from './partition.seeker';
+import { PollLoop } from './poll.loop';
+
+/** How long a full in-flight budget holds the poll loop at most. */
+const BACKPRESSURE_HOLD_MS = 1_000;
+
+export interface ListenerContainerDeps {
+  /** The user's method behind Nest's context. */
+  invoke: ListenerInvoker;
+  /** Builds the consumer, given what it reports to. */
+  consumer(events: ConsumerEvents): ConsumerClient;
+  /** Where dead letters go; none when dead-lettering is off. */
+  deadLetters?: DeadLetterSink;
+  rebalanceListener?: KafkaRebalanceListener;
+  clock?: Clock;
+  logger?: LoggerService;
+}
+
+/** What the parts need of the container's lifecycle. */
+export interface ListenerLifecycle {
+  events: ListenerEvents;
+  clock: Clock;
+  logger: LoggerService;
+  /** Running, not stopping: batches may start, paused partitions may resume. */
+  running(): boolean;
+  /** Aborted as the listener stops. */
+  stopping(): AbortSignal;
+  /** The client cannot go on. */
+  fail(reason: string): void;
+}
+
+export interface ListenerParts {
+  consumer: ConsumerClient;
+  partitions: AssignedPartitions;
+  backpressure: Backpressure;
+  poller: PollLoop;
+  seeker: PartitionSeeker;
+  dispatcher: BatchDispatcher;
+  committer: OffsetCommitter;
+  rebalance: RebalanceProtocol;
+}
+
+/** Builds a listener's parts and connects them; each talks to the others through small interfaces. */
+export function assembleListener(
+  options: ResolvedListenerOptions,
+  deps: ListenerContainerDeps,
+  lifecycle: ListenerLifecycle,
+): ListenerParts {
+  const { events, clock, logger, running } = lifecycle;
+  const consumer = deps.consumer({
+    rebalanced: (event) => rebalance.handle(event),
+    commitAnswered: (answer) => committer.answered(answer),
+    failed: (reason) => lifecycle.fail(reason),
+    warned: (message, severity) => (severity === 'error' ? logger.error(message) : logger.warn(message)),
+  });
+  const partitions = new AssignedPartitions(consumer);
+  const holdMs = Math.min(BACKPRESSURE_HOLD_MS, options.maxPollIntervalMs / 4);
+  const { maxInFlightRecords: maxRecords, maxInFlightBytes: maxBytes } = options;
+  const backpressure = new Backpressure({ maxRecords, maxBytes, holdMs }, partitions, clock);
+  const dropped = backpressure.release.bind(backpressure);
+  const poller = new PollLoop(consumer, clock, () => backpressure.wake());
+  const dispatcher = new BatchDispatcher(options, partitions, (batch) => applier.run(batch), clock, running);
+  const dispatch = () => dispatcher.dispatch();
+  const seeker = new PartitionSeeker({
+    consumer,
+    partitions,
+    poller,
+    clock,
+    logger,
+    dropped,
+    backoffEnded: dispatch,
+  });
+  const committer = new OffsetCommitter(consumer, () => partitions.values(), events, clock, logger);
+  const notifier = new RebalanceNotifier(
+    deps.rebalanceListener,
+    options.rebalanceListenerTimeoutMs,
+    clock,
+    logger,
+  );
+  const rebalance = new RebalanceProtocol({
+    ...{ consumer, partitions, poller, committer, notifier, events, clock, logger, running, dropped },
+    shutdownTimeoutMs: options.shutdownTimeoutMs,
+    stopped: lifecycle.stopping,
+    ready: dispatch,
+  });
+  const runner = new BatchRunner({
+    ...{ options, invoke: deps.invoke, events, clock, logger },
+    decoder: new RecordDecoder(options),
+    errors: new RetryingErrorHandler(options.retry, options.id, logger),
+    recoverer: new DeadLetterRecoverer(deps.deadLetters, options.id, events, clock, logger),
+  });
+  const applier = new BatchOutcomeApplier({
+    ...{ runner, partitions, backpressure, seeker, committer, logger, running },
+    listenerId: options.id,
+    retry: options.retry,
+  });
+  return { consumer, partitions, backpressure, poller, seeker, dispatcher, committer, rebalance };
+}
