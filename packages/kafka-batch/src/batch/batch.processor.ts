@@ -252,23 +252,30 @@ export class BatchProcessor {
         );
       }
     }
+    let pending = letters;
     while (this.deadLetters) {
-      try {
-        await this.deadLetters.publish(letters);
-        break;
-      } catch (err) {
-        // The offset must not pass a record that reached neither the handler nor the dead-letter topic.
-        this.logger.error(
-          `${this.options.id}: cannot publish ${letters.length} record(s) to the dead-letter topic, partition held: ${message(err)}`,
-        );
-        if (
-          !letters.every(({ raw }) =>
-            this.hooks.isActive(states.get(partitionKey(raw.topic, raw.partition))!),
-          )
-        )
-          return false;
-        await this.hooks.sleep(DEAD_LETTER_RETRY_MS);
-      }
+      const results = await this.deadLetters.publish(pending);
+      const failed: { letter: DeadLetter; error: Error }[] = [];
+      results.forEach((result, i) => {
+        const letter = pending[i];
+        if (result.status === 'failed') failed.push({ letter, error: result.error });
+        else if (result.status === 'published-without-value')
+          this.logger.error(
+            `${this.options.id}: dead-lettered ${describeRaw(letter.raw)} without its ${result.dropped.join(', ')} (${result.cause.message}): ${letter.reason.message}`,
+          );
+      });
+      if (failed.length === 0) break;
+      // Only the failed letters are published again: the confirmed ones must not appear twice.
+      pending = failed.map(({ letter }) => letter);
+      // The offset must not pass a record that reached neither the handler nor the dead-letter topic.
+      this.logger.error(
+        `${this.options.id}: cannot publish ${pending.length} record(s) to the dead-letter topic, partition held: ${failed[0].error.message}`,
+      );
+      if (
+        !pending.every(({ raw }) => this.hooks.isActive(states.get(partitionKey(raw.topic, raw.partition))!))
+      )
+        return false;
+      await this.hooks.sleep(DEAD_LETTER_RETRY_MS);
     }
     for (const { raw } of letters)
       states.get(partitionKey(raw.topic, raw.partition))!.tracker.complete(raw.offset);

@@ -4,10 +4,11 @@ import {
   ConsumerGlobalConfig,
   KafkaConsumer,
   LibrdKafkaError,
+  Producer,
 } from '@confluentinc/kafka-javascript';
 import { Logger } from '@nestjs/common';
 import { fromCallback, partitionKey, RdKafkaConsumer } from '../client/rdkafka.types';
-import { DeadLetterPublisher } from '../failure/dead-letter.publisher';
+import { deadLetterProducerConfig, DeadLetterPublisher } from '../failure/dead-letter.publisher';
 import type {
   LibrdkafkaConfig,
   ResolvedListenerOptions,
@@ -99,7 +100,9 @@ export class ListenerContainer {
     this.consumer.on('offset.commit', (err, offsets) => this.committer.onCommitAnswer(err, offsets));
     this.deadLetters = options.deadLetter.enabled
       ? new DeadLetterPublisher(
-          { ...clientConfig, 'client.id': `${clientConfig['client.id']}-dlt` },
+          new Producer(
+            deadLetterProducerConfig({ ...clientConfig, 'client.id': `${clientConfig['client.id']}-dlt` }),
+          ),
           options.groupId,
           options.deadLetter.topic,
         )

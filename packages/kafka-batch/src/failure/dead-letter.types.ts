@@ -1,0 +1,20 @@
+import type { RawRecord } from '../interfaces/raw-record.interface';
+
+export interface DeadLetter {
+  raw: RawRecord;
+  reason: Error;
+  attempts: number;
+}
+
+/** What a stripped-down dead letter leaves out of the source record. */
+export type DeadLetterPart = 'value' | 'key' | 'headers';
+
+/**
+ * The outcome of one dead letter. Only `failed` leaves the record unpublished: the caller holds its
+ * partition and publishes it again later; the two others are confirmed by the broker.
+ */
+export type DeadLetterResult =
+  | { status: 'published' }
+  /** The whole record could never be published (`cause`, e.g. message too large); its provenance was. */
+  | { status: 'published-without-value'; dropped: readonly DeadLetterPart[]; cause: Error }
+  | { status: 'failed'; error: Error };
