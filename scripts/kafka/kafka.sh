@@ -6,6 +6,9 @@
 #
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HOME (<repo>/.kafka), KAFKA_LIB (jars, $KAFKA_HOME/lib),
 #              KAFKA_HEAP_OPTS (-Xms256m -Xmx1g), KAFKA_START_TIMEOUT (60 seconds).
+#              KAFKA_SASL_PORT (unset: none) adds a SASL_PLAINTEXT listener with SCRAM-SHA-256 and SCRAM-SHA-512;
+#              KAFKA_SASL_USERS ("mechanism:name:password ...", e.g. "SCRAM-SHA-256:alice:alice-secret") are
+#              created when the data directory is formatted, so changing them takes a reset.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,6 +16,7 @@ repo=$(cd "$here/../.." && pwd)
 home=${KAFKA_HOME:-$repo/.kafka}
 port=${KAFKA_PORT:-9092}
 controller_port=${KAFKA_CONTROLLER_PORT:-9093}
+sasl_port=${KAFKA_SASL_PORT:-}
 lib=${KAFKA_LIB:-$home/lib}
 data=$home/data
 logs=$home/logs
@@ -48,13 +52,19 @@ tool() { ensure_jars; java_cmd -Xmx256m "$@"; }
 
 write_config() {
   mkdir -p "$data" "$logs"
+  local listeners=PLAINTEXT://127.0.0.1:$port advertised=PLAINTEXT://localhost:$port protocols=PLAINTEXT:PLAINTEXT
+  if [[ -n $sasl_port ]]; then
+    listeners+=,SASL_PLAINTEXT://127.0.0.1:$sasl_port
+    advertised+=,SASL_PLAINTEXT://localhost:$sasl_port
+    protocols+=,SASL_PLAINTEXT:SASL_PLAINTEXT
+  fi
   cat >"$config" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=localhost:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://localhost:$port,CONTROLLER://localhost:$controller_port
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=$listeners,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=$advertised,CONTROLLER://localhost:$controller_port
+listener.security.protocol.map=$protocols,CONTROLLER:PLAINTEXT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$data
@@ -72,6 +82,30 @@ group.consumer.min.session.timeout.ms=1000
 group.consumer.min.heartbeat.interval.ms=500
 delete.topic.enable=true
 EOF
+  # Broker and controller talk PLAINTEXT: the SASL listener's login modules need no credentials of their own.
+  if [[ -n $sasl_port ]]; then
+    cat >>"$config" <<EOF
+sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+EOF
+  fi
+}
+
+# KAFKA_SASL_USERS as StorageTool arguments in scram_args: --add-scram 'SCRAM-SHA-256=[name=alice,password=secret]' each.
+scram_args=()
+parse_sasl_users() {
+  local entries entry mechanism name password
+  read -ra entries <<<"${KAFKA_SASL_USERS:-}"
+  for entry in "${entries[@]}"; do
+    IFS=: read -r mechanism name password <<<"$entry"
+    [[ $mechanism == SCRAM-SHA-256 || $mechanism == SCRAM-SHA-512 ]] \
+      || die "KAFKA_SASL_USERS: '$mechanism' is not SCRAM-SHA-256 or SCRAM-SHA-512"
+    # The tool's syntax separates fields with , and = and ends the list with ]: none may occur in a value.
+    [[ -n $name && -n $password && $name$password != *[],=[]* ]] \
+      || die "KAFKA_SASL_USERS: expected mechanism:name:password, without , = [ ] in the name or the password"
+    scram_args+=(--add-scram "$mechanism=[name=$name,password=$password]")
+  done
 }
 
 running_pid() {
@@ -112,8 +146,10 @@ start() {
   write_config
   if [[ ! -f $data/meta.properties ]]; then
     local cluster_id
+    parse_sasl_users
     cluster_id=$(java_cmd kafka.tools.StorageTool random-uuid)
-    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$config" --standalone >"$logs/format.log" 2>&1 \
+    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$config" --standalone "${scram_args[@]}" \
+      >"$logs/format.log" 2>&1 \
       || { cat "$logs/format.log" >&2; die "storage format failed"; }
   fi
   : >"$logs/server.log"

@@ -1,4 +1,4 @@
-import { DedicatedBroker } from './dedicated-broker';
+import { DedicatedBroker, DedicatedBrokerOptions } from './dedicated-broker';
 import { KafkaAdmin } from './kafka-admin';
 
 export interface DedicatedBrokerFixture {
@@ -10,10 +10,10 @@ export interface DedicatedBrokerFixture {
  * A broker of its own and an admin on it for the enclosing describe block: started before its
  * tests, destroyed after them. The fields are set once the block's beforeAll has run.
  */
-export function useDedicatedBroker(): DedicatedBrokerFixture {
+export function useDedicatedBroker(options?: DedicatedBrokerOptions): DedicatedBrokerFixture {
   const fixture = {} as DedicatedBrokerFixture;
   beforeAll(async () => {
-    fixture.broker = await DedicatedBroker.start();
+    fixture.broker = await DedicatedBroker.start(options);
     fixture.admin = new KafkaAdmin(fixture.broker.bootstrap);
   }, 120_000);
   afterAll(async () => {

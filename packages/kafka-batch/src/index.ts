@@ -9,6 +9,12 @@ export { Ack, Batch, Values } from './discovery/kafka-batch-params';
 export { DLT_HEADERS } from './failure/dead-letter.publisher';
 export { BatchListenerFailedError } from './failure/retry.policy';
 export { KafkaClientFactory } from './client/kafka-client.factory';
+export {
+  authenticationFailureInLog,
+  describeAuthenticationFailure,
+  isAuthenticationError,
+  type ClientLogLine,
+} from './client/authentication.failure';
 export type { ConsumerClient, ConsumerEvents, CommitAnswer, RebalanceEvent } from './client/consumer.client';
 export type { TopicPartition, TopicPartitionOffset } from './common/topic-partition';
 export type * from './interfaces/batch-listener-options.interface';

@@ -1,4 +1,5 @@
 import { AdminClient, IAdminClient } from '@confluentinc/kafka-javascript';
+import { authenticationFailureInLog, describeAuthenticationFailure } from '@org/kafka-batch';
 
 export type TopicOutcome =
   { outcome: 'created'; partitions: number } | { outcome: 'exists'; partitions: number };
@@ -19,13 +20,15 @@ export interface TopicTarget {
  * starts first creates the topic the same way.
  */
 export async function ensureTopic(target: TopicTarget): Promise<TopicOutcome> {
-  const admin = AdminClient.create({
+  const config = {
     'bootstrap.servers': target.bootstrap,
     'client.id': target.clientId ?? 'telemetry-admin',
     ...target.rdkafka,
-  });
+  };
+  const authentication = new AuthenticationWatch(config);
+  const admin = AdminClient.create(config, { 'event.log': authentication.onLog });
   try {
-    const existing = await partitionCount(admin, target);
+    const existing = await partitionCount(admin, target, authentication);
     if (existing !== undefined) return { outcome: 'exists', partitions: existing };
     try {
       await call<void>((done) =>
@@ -39,18 +42,25 @@ export async function ensureTopic(target: TopicTarget): Promise<TopicOutcome> {
       // Another instance created it between our look and our create.
       if (!/already exists/i.test((err as Error).message)) throw err;
     }
-    return { outcome: 'created', partitions: (await partitionCount(admin, target)) ?? target.partitions };
+    return {
+      outcome: 'created',
+      partitions: (await partitionCount(admin, target, authentication)) ?? target.partitions,
+    };
   } finally {
     admin.disconnect();
   }
 }
 
-async function partitionCount(admin: IAdminClient, target: TopicTarget): Promise<number | undefined> {
+async function partitionCount(
+  admin: IAdminClient,
+  target: TopicTarget,
+  authentication: AuthenticationWatch,
+): Promise<number | undefined> {
   let topics: string[];
   try {
     topics = await call<string[]>((done) => admin.listTopics({ timeout: 10_000 }, done));
   } catch (err) {
-    throw new Error(`Kafka at ${target.bootstrap} is not reachable: ${(err as Error).message}`);
+    throw authentication.unavailable(err as Error);
   }
   if (!topics.includes(target.topic)) return undefined;
   const [description] = await call<{ partitions: unknown[] }[]>((done) =>
@@ -63,4 +73,30 @@ function call<T>(run: (done: (err: unknown, value: T) => void) => void): Promise
   return new Promise<T>((resolve, reject) =>
     run((err, value) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(value))),
   );
+}
+
+/**
+ * Tells a refused login from a broker that does not answer. librdkafka retries refused credentials
+ * and fails the waiting call at its timeout with the same "Broker transport failure" as when the
+ * broker is down: only its log lines say which. Feed it the client's 'event.log'.
+ */
+export class AuthenticationWatch {
+  private failure: string | undefined;
+
+  constructor(private readonly config: Record<string, unknown>) {}
+
+  readonly onLog = (line: { fac: string; message: string }): void => {
+    const reason = authenticationFailureInLog(line);
+    if (reason !== undefined) this.failure = describeAuthenticationFailure(this.config, reason);
+  };
+
+  /** The error for a call that failed: the last authentication failure, else "not reachable". */
+  unavailable(clientError: { message: string }): Error {
+    const bootstrap = String(this.config['bootstrap.servers']);
+    return new Error(
+      this.failure === undefined
+        ? `Kafka at ${bootstrap} is not reachable: ${clientError.message}`
+        : `Kafka at ${bootstrap}: ${this.failure}`,
+    );
+  }
 }

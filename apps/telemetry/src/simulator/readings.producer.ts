@@ -1,4 +1,5 @@
 import { LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
+import { AuthenticationWatch } from '../kafka/readings-topic';
 
 export interface ProducerSettings {
   bootstrap: string;
@@ -18,6 +19,7 @@ export class ReadingsProducer {
   lastError: string | undefined;
   private sent = 0;
   private readonly producer: Producer;
+  private readonly authentication: AuthenticationWatch;
 
   constructor(private readonly settings: ProducerSettings) {
     this.producer = new Producer({
@@ -34,6 +36,11 @@ export class ReadingsProducer {
       dr_cb: true,
       ...settings.rdkafka,
     });
+    this.authentication = new AuthenticationWatch({
+      'bootstrap.servers': settings.bootstrap,
+      ...settings.rdkafka,
+    });
+    this.producer.on('event.log', this.authentication.onLog);
     this.producer.on('delivery-report', (err) => {
       if (err) {
         this.failed++;
@@ -47,9 +54,7 @@ export class ReadingsProducer {
   connect(): Promise<void> {
     return new Promise<void>((resolve, reject) =>
       this.producer.connect({ timeout: 15_000 }, (err) =>
-        err
-          ? reject(new Error(`Kafka at ${this.settings.bootstrap} is not reachable: ${err.message}`))
-          : resolve(),
+        err ? reject(this.authentication.unavailable(err)) : resolve(),
       ),
     ).then(() => {
       this.producer.setPollInterval(20);

@@ -63,6 +63,23 @@ describe('resolveListenerOptions', () => {
     ],
     [{ groupProtocol: 'next' }, `option "groupProtocol" must be one of 'classic', 'consumer' (got "next")`],
     [
+      { topics: ['t', ''] },
+      'option "topics" must be a non-empty list of topic names (or set topicPattern) (got ["t",""])',
+    ],
+    [
+      { deadLetter: { enabled: undefined } },
+      'option "deadLetter.enabled" must be true or false (got undefined)',
+    ],
+    [
+      { validate: 'ReadingDto' as never },
+      'option "validate" must be a class-validator DTO class (got "ReadingDto")',
+    ],
+    [{ groupInstanceId: '' }, `option "groupInstanceId" must be a string, 'auto' or false (got "")`],
+    [
+      { maxPollRecords: 600, maxInFlightRecords: 500 },
+      'option "maxInFlightRecords" must be at least maxPollRecords (600) (got 500)',
+    ],
+    [
       { groupProtocol: 'consumer', sessionTimeoutMs: 10_000 },
       `option "sessionTimeoutMs" is not allowed with groupProtocol 'consumer': the broker sets it`,
     ],
@@ -79,6 +96,50 @@ describe('resolveListenerOptions', () => {
     expect(attempt).toThrow(KafkaBatchConfigError);
     expect(attempt).toThrow(`@BatchListener "Readings.onBatch": `);
     expect(attempt).toThrow(message);
+  });
+
+  it.each([
+    [
+      'enable.auto.commit',
+      'is set by the library: it commits an offset only once every record below it is done',
+    ],
+    [
+      'auto.commit.enable',
+      'is set by the library: it commits an offset only once every record below it is done',
+    ],
+    ['enable.auto.offset.store', 'is set by the library: it commits the offsets it tracks as done'],
+    ['offset_commit_cb', 'is set by the library: it learns through it that the broker took a commit'],
+    ['rebalance_cb', 'is set by the library: it assigns partitions through it'],
+    ['enable.partition.eof', 'is set by the library: the poll loop takes every message'],
+    ['group.id', 'is set by the library from option "groupId": set that option instead'],
+    ['group.instance.id', 'is set by the library from option "groupInstanceId": set that option instead'],
+    [
+      'partition.assignment.strategy',
+      'is set by the library from option "assignor": set that option instead',
+    ],
+    [
+      'group.protocol',
+      'is set by the library from option "groupProtocol" (the other group options are checked against it): set that option instead',
+    ],
+    ['session.timeout.ms', 'is set by the library from option "sessionTimeoutMs"'],
+    ['max.poll.interval.ms', 'is set by the library from option "maxPollIntervalMs"'],
+  ])('rejects the rdkafka property %s, which the library sets, saying why', (property, why) => {
+    const attempt = () => resolveListenerOptions('L', { ...valid, rdkafka: { [property]: false } });
+    expect(attempt).toThrow(KafkaBatchConfigError);
+    expect(attempt).toThrow(`@BatchListener "L": rdkafka property "${property}" ${why}`);
+  });
+
+  it("checks the module defaults' rdkafka properties too, and lets the others through", () => {
+    expect(() =>
+      resolveListenerOptions(
+        'L',
+        { ...valid, rdkafka: { 'fetch.max.bytes': 1024 } },
+        { defaults: { rdkafka: { 'enable.auto.commit': true } } },
+      ),
+    ).toThrow('rdkafka property "enable.auto.commit" is set by the library');
+    expect(
+      resolveListenerOptions('L', { ...valid, rdkafka: { 'isolation.level': 'read_uncommitted' } }).rdkafka,
+    ).toEqual({ 'isolation.level': 'read_uncommitted' });
   });
 
   it('defaults to cooperative-sticky under the classic protocol and accepts the consumer protocol alone', () => {

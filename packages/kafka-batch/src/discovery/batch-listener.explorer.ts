@@ -1,18 +1,18 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
-import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator';
-import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { resolveListenerOptions } from '../config/listener-options.resolver';
-import type { ListenerInvoker } from '../batch/batch.runner';
+import { validateModuleOptions } from '../config/module-options.validator';
 import { KafkaListenerRegistry } from '../container/listener-container.registry';
 import { ListenerContainerFactory } from '../container/listener-container.factory';
+import type { BatchListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';
-import { KAFKA_BATCH_CONTEXT } from '../kafka-batch.constants';
 import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
 import { KAFKA_BATCH_MODULE_OPTIONS } from '../kafka-batch.module-definition';
 import { BatchListenerMetadataAccessor } from './batch-listener-metadata.accessor';
-import { KafkaBatchParamsFactory } from './kafka-batch-params';
+import { createListenerInvoker } from './listener-invoker.factory';
+
+type ProviderWrapper = ReturnType<DiscoveryService['getProviders']>[number];
+type ListenerHost = Record<string, (...args: unknown[]) => unknown>;
 
 /**
  * Finds @BatchListener methods on every provider and controller at startup, validates their
@@ -20,7 +20,7 @@ import { KafkaBatchParamsFactory } from './kafka-batch-params';
  */
 @Injectable()
 export class BatchListenerExplorer implements OnModuleInit {
-  private readonly paramsFactory = new KafkaBatchParamsFactory();
+  private readonly logger = new Logger(BatchListenerExplorer.name);
 
   constructor(
     private readonly discoveryService: DiscoveryService,
@@ -34,38 +34,35 @@ export class BatchListenerExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const wrappers: InstanceWrapper[] = [
+    validateModuleOptions(this.moduleOptions);
+    const wrappers: ProviderWrapper[] = [
       ...this.discoveryService.getProviders(),
       ...this.discoveryService.getControllers(),
     ];
     for (const wrapper of wrappers) {
       const { instance } = wrapper;
-      // Request-scoped providers have no instance to bind a long-running listener to.
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const methodName of this.metadataScanner.getAllMethodNames(prototype)) {
-        this.explore(instance as Record<string, (...args: unknown[]) => unknown>, methodName);
+        const options = this.metadataAccessor.getListenerOptions((instance as ListenerHost)[methodName]);
+        if (!options) continue;
+        if (wrapper.isDependencyTreeStatic()) this.register(instance as ListenerHost, methodName, options);
+        else this.warnNotStatic(instance, methodName);
       }
     }
   }
 
-  private explore(instance: Record<string, (...args: unknown[]) => unknown>, methodName: string): void {
-    const method = instance[methodName];
-    const options = this.metadataAccessor.getListenerOptions(method);
-    if (!options) return;
+  /** A request-scoped provider (or one depending on one) has no instance a listener could run on. */
+  private warnNotStatic(instance: object, methodName: string): void {
+    this.logger.warn(
+      `Cannot register @BatchListener "${instance.constructor.name}.${methodName}" because it is defined in a non static provider (request-scoped, or depending on a request-scoped provider): it will not consume`,
+    );
+  }
+
+  private register(instance: ListenerHost, methodName: string, options: BatchListenerOptions): void {
     const id = options.id ?? `${instance.constructor.name}.${methodName}`;
     const resolved = resolveListenerOptions(id, options, this.moduleOptions);
-    const invoke = this.externalContextCreator.create(
-      instance,
-      method,
-      methodName,
-      ROUTE_ARGS_METADATA,
-      this.paramsFactory,
-      undefined,
-      undefined,
-      undefined,
-      KAFKA_BATCH_CONTEXT,
-    ) as ListenerInvoker;
+    const invoke = createListenerInvoker(this.externalContextCreator, instance, methodName);
     const rebalanceListener = resolved.rebalanceListener
       ? this.moduleRef.get<KafkaRebalanceListener>(resolved.rebalanceListener, { strict: false })
       : undefined;

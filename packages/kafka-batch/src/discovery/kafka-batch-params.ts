@@ -1,8 +1,7 @@
-import { PipeTransform, Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { assignMetadata } from '@nestjs/common/decorators/http/route-params.decorator';
-import type { ParamsFactory } from '@nestjs/core/helpers/external-context-creator';
+import { assignMetadata, PipeTransform, Type } from '@nestjs/common';
+import type { ParamsFactory } from '@nestjs/core';
 import type { KafkaBatch, KafkaRecord } from '../interfaces/kafka-record.interface';
+import { BATCH_LISTENER_ARGS_METADATA } from '../kafka-batch.constants';
 
 enum KafkaBatchParamtype {
   PAYLOAD,
@@ -33,9 +32,9 @@ export class KafkaBatchParamsFactory implements ParamsFactory {
 function paramDecorator(type: KafkaBatchParamtype) {
   return (...pipes: (Type<PipeTransform> | PipeTransform)[]): ParameterDecorator =>
     (target, key, index) => {
-      const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key!) ?? {};
+      const args = Reflect.getMetadata(BATCH_LISTENER_ARGS_METADATA, target.constructor, key!) ?? {};
       Reflect.defineMetadata(
-        ROUTE_ARGS_METADATA,
+        BATCH_LISTENER_ARGS_METADATA,
         assignMetadata(args, type, index, undefined, ...pipes),
         target.constructor,
         key!,

@@ -1,17 +1,44 @@
-import { plainToInstance } from 'class-transformer';
-import {
-  getMetadataStorage,
-  validate,
-  ValidationError,
-  ValidationTypes,
-  validateSync,
-} from 'class-validator';
+import type * as ClassTransformer from 'class-transformer';
+import type * as ClassValidator from 'class-validator';
+import type { ValidationError } from 'class-validator';
 
 export class RecordValidationError extends Error {
   override readonly name = 'RecordValidationError';
 }
 
 type ValidatedClass = new (...args: never[]) => object;
+
+interface ValidationPackages {
+  transformer: typeof ClassTransformer;
+  validator: typeof ClassValidator;
+}
+
+let packages: ValidationPackages | undefined;
+
+/**
+ * class-validator and class-transformer are optional peers: they are loaded when a listener sets
+ * `validate`, never by importing the library.
+ */
+function validationPackages(): ValidationPackages {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use only */
+  packages ??= {
+    validator: require('class-validator') as typeof ClassValidator,
+    transformer: require('class-transformer') as typeof ClassTransformer,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return packages;
+}
+
+/** Why `validate` cannot work in this installation, or undefined when it can. */
+export function validationPackagesProblem(): string | undefined {
+  try {
+    validationPackages();
+    return undefined;
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0];
+    return `option "validate" needs the packages class-validator and class-transformer, which could not be loaded (${reason}): install them, e.g. npm install class-validator class-transformer`;
+  }
+}
 
 /**
  * Turns a decoded value into a validated instance of the listener's `validate` class.
@@ -23,20 +50,21 @@ type ValidatedClass = new (...args: never[]) => object;
  */
 export class RecordValidator {
   readonly synchronous: boolean;
+  private readonly packages = validationPackages();
 
   constructor(private readonly type: ValidatedClass) {
-    this.synchronous = validatesSynchronously(type);
+    this.synchronous = validatesSynchronously(this.packages.validator, type);
   }
 
   validateSync(value: unknown): object {
     const instance = this.toInstance(value);
-    throwIfInvalid(validateSync(instance));
+    throwIfInvalid(this.packages.validator.validateSync(instance));
     return instance;
   }
 
   async validate(value: unknown): Promise<object> {
     const instance = this.toInstance(value);
-    throwIfInvalid(await validate(instance));
+    throwIfInvalid(await this.packages.validator.validate(instance));
     return instance;
   }
 
@@ -46,7 +74,7 @@ export class RecordValidator {
         `value must be a JSON object, got ${value === null ? 'null' : typeof value}`,
       );
     }
-    return plainToInstance(this.type as new () => object, value);
+    return this.packages.transformer.plainToInstance(this.type as new () => object, value);
   }
 }
 
@@ -54,7 +82,10 @@ export class RecordValidator {
  * Nested objects are validated against their runtime class, which the metadata of this class does
  * not name; they and promised values keep the async path, as does any constraint declared async.
  */
-function validatesSynchronously(type: ValidatedClass): boolean {
+function validatesSynchronously(
+  { getMetadataStorage, ValidationTypes }: typeof ClassValidator,
+  type: ValidatedClass,
+): boolean {
   const storage = getMetadataStorage();
   // The arguments validate(instance) uses without options: no groups, `always` and `strictGroups` off.
   return storage.getTargetValidationMetadatas(type, '', false, false).every((metadata) => {

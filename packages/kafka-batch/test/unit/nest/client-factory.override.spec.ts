@@ -29,12 +29,11 @@ describe('KafkaClientFactory as the seam of a Nest application', () => {
     })
     class AppModule {}
 
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    const app = await Test.createTestingModule({ imports: [AppModule] })
       .overrideProvider(KafkaClientFactory)
       .useValue({ listenerConsumer: (_options: unknown, events: ConsumerEvents) => consumer.create(events) })
       .setLogger(new MemoryLogger())
       .compile();
-    const app = moduleRef.createNestApplication(undefined, { logger: false });
     await app.init();
     try {
       expect(app.get(KafkaListenerRegistry).get('ReadingsListener.onBatch').state).toBe('running');

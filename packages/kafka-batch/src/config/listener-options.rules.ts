@@ -1,0 +1,98 @@
+import type {
+  BatchListenerOptions,
+  ResolvedListenerOptions,
+} from '../interfaces/batch-listener-options.interface';
+import { validationPackagesProblem } from '../records/record.validator';
+import {
+  aFunction,
+  aRegExp,
+  describeValue,
+  integerIn,
+  nonEmptyString,
+  nonEmptyStringList,
+  oneOf,
+  optional,
+  optionProblem,
+  OptionRules,
+  orFunction,
+  trueOrFalse,
+  when,
+} from './option.rules';
+import { BROKER_OWNED_UNDER_CONSUMER_PROTOCOL, ownedRdkafkaProblems } from './owned-rdkafka.properties';
+
+/** What a listener runs with: every value after the defaults were applied. */
+export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
+  values: {
+    groupId: nonEmptyString('must be a non-empty string (the consumer group id)'),
+    topics: when(
+      (o: ResolvedListenerOptions) => o.topicPattern === undefined,
+      nonEmptyStringList('must be a non-empty list of topic names (or set topicPattern)'),
+    ),
+    topicPattern: optional(aRegExp),
+    maxPollRecords: integerIn(1, 100_000),
+    fetchMinBytes: integerIn(1, 100 * 1024 * 1024),
+    fetchMaxWaitMs: integerIn(0, 300_000),
+    concurrency: integerIn(1, 1024),
+    sessionTimeoutMs: integerIn(1_000, 3_600_000),
+    heartbeatIntervalMs: integerIn(100, 3_600_000),
+    maxPollIntervalMs: integerIn(1_000, 86_400_000),
+    maxBatchDurationMs: integerIn(100, 86_400_000),
+    maxInFlightRecords: integerIn(1, 10_000_000),
+    maxInFlightBytes: integerIn(1024, 2 ** 31 - 1),
+    shutdownTimeoutMs: integerIn(0, 3_600_000),
+    rebalanceListenerTimeoutMs: integerIn(1, 600_000),
+    autoOffsetReset: oneOf('earliest', 'latest', 'error'),
+    ackMode: oneOf('manual', 'batch', 'record'),
+    deserializer: orFunction(oneOf('json', 'string', 'raw')),
+    validate: optional(aFunction('must be a class-validator DTO class')),
+    autoStartup: trueOrFalse,
+    assignor: oneOf('cooperative-sticky', 'range', 'roundrobin'),
+    groupProtocol: oneOf('classic', 'consumer'),
+    groupInstanceId: optional(nonEmptyString("must be a string, 'auto' or false")),
+    'retry.attempts': integerIn(1, 1000),
+    'retry.transient': aFunction('must be a function from an error to true (transient) or false'),
+    'retry.bisect': trueOrFalse,
+    'deadLetter.enabled': trueOrFalse,
+    'deadLetter.topic': aFunction('must be a function from the source topic to the dead-letter topic'),
+  },
+  relations: [
+    (o) =>
+      o.groupProtocol === 'classic' && o.heartbeatIntervalMs > o.sessionTimeoutMs / 3
+        ? optionProblem(
+            'heartbeatIntervalMs',
+            `must be at most a third of sessionTimeoutMs (${Math.floor(o.sessionTimeoutMs / 3)})`,
+            o.heartbeatIntervalMs,
+          )
+        : undefined,
+    (o) =>
+      o.maxInFlightRecords < o.maxPollRecords
+        ? optionProblem(
+            'maxInFlightRecords',
+            `must be at least maxPollRecords (${o.maxPollRecords})`,
+            o.maxInFlightRecords,
+          )
+        : undefined,
+    (o) =>
+      o.topics.length > 0 && o.topicPattern
+        ? 'options "topics" and "topicPattern" exclude each other: set one'
+        : undefined,
+    ({ retry: { initialDelayMs, multiplier, maxDelayMs } }) =>
+      initialDelayMs >= 0 && maxDelayMs >= initialDelayMs && multiplier >= 1
+        ? undefined
+        : `options "retry" need initialDelayMs >= 0, maxDelayMs >= initialDelayMs and multiplier >= 1 (got ${describeValue({ initialDelayMs, multiplier, maxDelayMs })})`,
+    (o) => ownedRdkafkaProblems(o.rdkafka, o.groupProtocol),
+    (o) => (o.validate ? validationPackagesProblem() : undefined),
+  ],
+};
+
+/** What the application wrote (module defaults under the listener's options), before defaults. */
+export const GIVEN_LISTENER_RULES: OptionRules<BatchListenerOptions> = {
+  relations: [
+    (given) =>
+      given.groupProtocol === 'consumer'
+        ? BROKER_OWNED_UNDER_CONSUMER_PROTOCOL.filter(({ option }) => given[option] !== undefined).map(
+            ({ option, why }) => `option "${option}" is not allowed with groupProtocol 'consumer': ${why}`,
+          )
+        : undefined,
+  ],
+};

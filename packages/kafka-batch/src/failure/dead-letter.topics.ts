@@ -1,0 +1,51 @@
+import { CODES, IAdminClient } from '@confluentinc/kafka-javascript';
+import { Logger } from '@nestjs/common';
+import { fromCallback } from '../client/rdkafka.types';
+
+/** The dead-letter topics' partition counts, each topic created like its source topic when missing. */
+export class DeadLetterTopics {
+  private readonly partitionCounts = new Map<string, Promise<number>>();
+
+  constructor(
+    private readonly admin: IAdminClient,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Rejects when the topic can be neither described nor created (invalid name, not authorized, …). */
+  partitionCount(topic: string, sourceTopic: string): Promise<number> {
+    let count = this.partitionCounts.get(topic);
+    if (!count) {
+      count = this.createIfMissing(topic, sourceTopic);
+      this.partitionCounts.set(topic, count);
+      count.catch(() => this.partitionCounts.delete(topic));
+    }
+    return count;
+  }
+
+  private async createIfMissing(topic: string, sourceTopic: string): Promise<number> {
+    const existing = await this.describe(topic);
+    if (existing !== undefined) return existing;
+    const partitions = (await this.describe(sourceTopic)) ?? 1;
+    try {
+      await fromCallback((done) =>
+        this.admin.createTopic({ topic, num_partitions: partitions, replication_factor: -1 }, 30_000, done),
+      );
+      this.logger.log(`created dead-letter topic ${topic} (${partitions} partitions)`);
+    } catch (err) {
+      if ((err as { code?: number }).code !== CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS) throw err;
+    }
+    return partitions;
+  }
+
+  private async describe(topic: string): Promise<number | undefined> {
+    const [description] = await fromCallback<
+      { error?: { code: number; message: string }; partitions: unknown[] }[]
+    >((done) => this.admin.describeTopics([topic], { timeout: 10_000 }, done));
+    if (description.error?.code === CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART) return undefined;
+    if (description.error)
+      throw Object.assign(new Error(`cannot describe topic ${topic}: ${description.error.message}`), {
+        code: description.error.code,
+      });
+    return description.partitions.length;
+  }
+}
