@@ -80,8 +80,11 @@ export class AssignedPartitions {
    */
   buffer(records: readonly RawRecord[]): BufferedAmount {
     const buffered = { records: 0, bytes: 0 };
+    let state: PartitionState | undefined;
     for (const record of records) {
-      const state = this.states.get(partitionKey(record.topic, record.partition));
+      // A fetch returns runs of one partition: look the state up when the partition changes.
+      if (state?.partition !== record.partition || state.topic !== record.topic)
+        state = this.states.get(partitionKey(record.topic, record.partition));
       if (!state || state.revoking || state.seeking > 0 || !state.tracker.track(record.offset)) continue;
       state.append(record);
       buffered.records++;

@@ -1,4 +1,5 @@
 import type { Clock } from '../common/clock';
+import { withTimeout } from '../common/with-timeout';
 import type { RawRecord } from '../interfaces/raw-record.interface';
 import type { AssignedPartitions } from './assigned.partitions';
 import type { PartitionState } from './partition.state';
@@ -42,9 +43,11 @@ export class BatchDispatcher {
     return oldest;
   }
 
-  /** Every batch running now. */
-  runningBatches(): Promise<void>[] {
-    return [...this.running.keys()];
+  /** Waits for the batches of `states` (every batch when omitted), at most `timeoutMs`; false if some still run. */
+  async awaitBatches(timeoutMs: number, states?: readonly PartitionState[]): Promise<boolean> {
+    const runs = states ? states.flatMap((s) => (s.inFlight ? [s.inFlight] : [])) : [...this.running.keys()];
+    if (runs.length === 0) return true;
+    return !(await withTimeout(Promise.allSettled(runs), timeoutMs, this.clock)).timedOut;
   }
 
   dispatch(): void {

@@ -1,7 +1,6 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import { Clock, systemClock } from '../common/clock';
 import type { TopicPartition } from '../common/topic-partition';
-import { withTimeout } from '../common/with-timeout';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { DeadLetterSink } from '../failure/dead-letter.recoverer';
 import type { ContainerState, ListenerContainer } from './listener-container.interface';
@@ -33,7 +32,10 @@ export class KafkaListenerContainer implements ListenerContainer {
   private shutdown: Promise<void> | undefined;
 
   constructor(options: ResolvedListenerOptions, deps: ListenerContainerDeps) {
-    this.options = options;
+    // What the registry hands out is a view: the options it shows cannot be changed under it.
+    for (const part of [options.retry, options.deadLetter, options.topics, options.rdkafka])
+      Object.freeze(part);
+    this.options = Object.freeze(options);
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? new Logger(`BatchListener ${options.id}`);
     this.deadLetters = deps.deadLetters;
@@ -211,12 +213,7 @@ export class KafkaListenerContainer implements ListenerContainer {
 
   /** Lets running batches finish (bounded) and commits what is done. */
   private async drain(): Promise<void> {
-    const { timedOut } = await withTimeout(
-      Promise.allSettled(this.parts.dispatcher.runningBatches()),
-      this.options.shutdownTimeoutMs,
-      this.clock,
-    );
-    if (timedOut)
+    if (!(await this.parts.dispatcher.awaitBatches(this.options.shutdownTimeoutMs)))
       this.logger.warn(
         `in-flight batches still running after ${this.options.shutdownTimeoutMs} ms; their records will be delivered again`,
       );

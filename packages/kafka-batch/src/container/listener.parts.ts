@@ -95,7 +95,19 @@ export function assembleListener(
     logger,
   );
   const rebalance = new RebalanceProtocol({
-    ...{ consumer, partitions, poller, committer, notifier, events, clock, logger, running, dropped },
+    ...{
+      consumer,
+      partitions,
+      dispatcher,
+      poller,
+      committer,
+      notifier,
+      events,
+      clock,
+      logger,
+      running,
+      dropped,
+    },
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     stopped: lifecycle.stopping,
     ready: dispatch,

@@ -2,8 +2,8 @@ import type { LoggerService } from '@nestjs/common';
 import type { ConsumerClient, RebalanceEvent } from '../client/consumer.client';
 import type { Clock } from '../common/clock';
 import { describePartitions, TopicPartition } from '../common/topic-partition';
-import { withTimeout } from '../common/with-timeout';
 import type { AssignedPartitions, BufferedAmount } from '../container/assigned.partitions';
+import type { BatchDispatcher } from '../container/batch.dispatcher';
 import type { ListenerEvents } from '../container/listener.events';
 import type { PartitionState } from '../container/partition.state';
 import type { PollLoop } from '../container/poll.loop';
@@ -13,6 +13,7 @@ import type { RebalanceNotifier } from './rebalance.notifier';
 export interface RebalanceDeps {
   consumer: Pick<ConsumerClient, 'assign' | 'unassign'>;
   partitions: AssignedPartitions;
+  dispatcher: Pick<BatchDispatcher, 'awaitBatches'>;
   poller: Pick<PollLoop, 'betweenPolls'>;
   committer: Pick<OffsetCommitter, 'flush'>;
   notifier: RebalanceNotifier;
@@ -126,14 +127,7 @@ export class RebalanceProtocol {
 
   /** Waits for the batches of the revoked partitions, at most shutdownTimeoutMs. */
   private async settle(states: readonly PartitionState[]): Promise<void> {
-    const running = states.flatMap((s) => (s.inFlight ? [s.inFlight] : []));
-    if (running.length === 0) return;
-    const { timedOut } = await withTimeout(
-      Promise.allSettled(running),
-      this.deps.shutdownTimeoutMs,
-      this.deps.clock,
-    );
-    if (timedOut)
+    if (!(await this.deps.dispatcher.awaitBatches(this.deps.shutdownTimeoutMs, states)))
       this.deps.logger.warn(
         `batches of revoked partitions still running after ${this.deps.shutdownTimeoutMs} ms; their records will be delivered again`,
       );

@@ -31,7 +31,7 @@ export class PartitionOffsetTracker {
     else if (this.outstandingCount === 0) this.safe = offset;
     this.outstanding.push(offset);
     this.lastDelivered = offset;
-    if (!this.doneBeforeRewind.delete(offset)) return true;
+    if (this.doneBeforeRewind.size === 0 || !this.doneBeforeRewind.delete(offset)) return true;
     this.doneAhead.add(offset);
     this.advance();
     return false;
@@ -39,7 +39,9 @@ export class PartitionOffsetTracker {
 
   complete(offset: number): void {
     if (offset < (this.firstOutstanding ?? Infinity) || offset > (this.lastDelivered ?? -1)) return;
-    this.doneAhead.add(offset);
+    // Records are mostly done in delivery order: the oldest outstanding one needs no bookkeeping.
+    if (offset === this.outstanding[this.head]) this.head++;
+    else this.doneAhead.add(offset);
     this.advance();
   }
 
@@ -113,7 +115,11 @@ export class PartitionOffsetTracker {
   }
 
   private advance(): void {
-    while (this.head < this.outstanding.length && this.doneAhead.delete(this.outstanding[this.head]))
+    while (
+      this.doneAhead.size > 0 &&
+      this.head < this.outstanding.length &&
+      this.doneAhead.delete(this.outstanding[this.head])
+    )
       this.head++;
     this.safe =
       this.firstOutstanding ?? (this.lastDelivered === undefined ? this.safe : this.lastDelivered + 1);
