@@ -89,3 +89,23 @@ describe('acknowledgement (fake consumer)', () => {
     await h.stop();
   });
 });
+
+describe('ackMode record when its partition is revoked mid-batch (fake consumer)', () => {
+  it('finishes the record under way, leaves the rest for the next owner, and commits what was handled', async () => {
+    // The batch's outcome is applied when it ends: one commit, by the revoke.
+    let finish!: () => void;
+    const h = await startListener({ ackMode: 'record', maxPollRecords: 5 }, (_record, _ack, call) => {
+      if (call === 2) return new Promise<void>((resolve) => (finish = resolve));
+    });
+    h.consumer.produce(TOPIC, 0, values(5));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.invocations.length === 2, 'the second record under way');
+    h.consumer.revokePartitions([tp(0)]);
+    await h.clock.advance(1_000);
+    finish();
+    await h.clock.until(() => h.consumer.calls.includes('unassign t[0]'), 'the unassign');
+    expect(h.handled()).toEqual(['0@0', '0@1']);
+    expect(h.consumer.calls.filter((c) => c.startsWith('commit'))).toEqual(['commit t[0]@2']);
+    await h.stop();
+  });
+});

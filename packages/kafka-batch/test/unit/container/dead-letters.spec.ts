@@ -70,3 +70,28 @@ describe('dead letters (fake consumer)', () => {
     await h.stop();
   });
 });
+
+describe('a batch that fails outside the handler (fake consumer)', () => {
+  it('is logged and delivered again after a second, with nothing of it committed meanwhile', async () => {
+    const h = await startListener({ maxPollRecords: 2 });
+    const publish = h.deadLetters.publish.bind(h.deadLetters);
+    const publishedAt: number[] = [];
+    let broken = true;
+    h.deadLetters.publish = async (letters) => {
+      publishedAt.push(h.clock.now());
+      if (!broken) return publish(letters);
+      broken = false;
+      throw new TypeError('a bug in a sink');
+    };
+    h.consumer.produce(TOPIC, 0, [notJson, { i: 1 }]);
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.logger.of('error').length === 1, 'the failure');
+    expect(h.logger.of('error')[0]).toMatch(/^batch processing failed: TypeError: a bug in a sink/);
+    expect(h.consumer.committedAt(TOPIC, 0)).toBeUndefined();
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 2, 'the redelivery');
+    expect(publishedAt[1] - publishedAt[0]).toBe(1_000);
+    expect(h.deadLetters.offsets()).toEqual(['t[0]@0']);
+    expect(h.handled()).toEqual(['0@1']);
+    await h.stop();
+  });
+});
