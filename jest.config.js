@@ -2,6 +2,8 @@
 // PostgreSQL; see README). Workspace packages are consumed through their built output, as a
 // user's app would, so `pnpm test` builds them first.
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+// Tests print nothing on success: what a test writes is kept and printed only when it fails.
+const testEnvironment = '<rootDir>/scripts/jest-quiet-environment.js';
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -11,7 +13,7 @@ module.exports = {
     {
       displayName: 'unit',
       rootDir: __dirname,
-      testEnvironment: 'node',
+      testEnvironment,
       transform: { '^.+\\.ts$': tsJest },
       testMatch: [
         '<rootDir>/{packages,apps,libs}/*/src/**/*.spec.ts',
@@ -23,7 +25,7 @@ module.exports = {
     {
       displayName: 'integration',
       rootDir: __dirname,
-      testEnvironment: 'node',
+      testEnvironment,
       transform: { '^.+\\.ts$': tsJest },
       testMatch: [
         '<rootDir>/{packages,apps,libs}/*/test/**/*.int-spec.ts',

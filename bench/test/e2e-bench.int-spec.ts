@@ -1,11 +1,12 @@
 // The end-to-end benchmark on tiny inputs, so that the harness never rots: every consumer under
 // test starts and stores the backlog, the report and its PNG charts are written, and the counts
 // add up. Runs the compiled harness (`pnpm test` builds bench/dist), writing to a temporary folder.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { captureChildOutput } from '@org/testing';
 import { PNG } from 'pngjs';
 import type { E2eResults } from '../e2e/e2e.runner';
 
@@ -33,14 +34,21 @@ describe('pnpm bench:e2e on tiny inputs', () => {
 
   it('stores every record, and writes the report with its charts', async () => {
     expect(existsSync(HARNESS)).toBe(true); // built by `pnpm test` / `pnpm bench:build`
-    await promisify(execFile)(process.execPath, [HARNESS], {
+    const harness = spawn(process.execPath, [HARNESS], {
       env: { ...process.env, ...TINY, BENCH_RESULTS_DIR: dir },
       timeout: 100_000,
     });
+    captureChildOutput(harness, 'bench:e2e');
+    const [code, signal] = await once(harness, 'close');
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
     const results = JSON.parse(readFileSync(join(dir, 'e2e.json'), 'utf8')) as E2eResults;
 
     expect(results.backlog.records).toBe(RECORDS);
     const byKind = (kind: string) => results.drains.filter((drain) => drain.variant.kind === kind);
+    // Every consumer under test drained the backlog at least once, so the checks below see each.
+    expect(new Set(results.drains.map((drain) => drain.variant.kind))).toEqual(
+      new Set(['bare-loop', 'naive-per-message', 'naive-buffered', 'batch-listener']),
+    );
     for (const drain of [...byKind('batch-listener'), ...byKind('naive-buffered')]) {
       expect(drain).toMatchObject({ complete: true, records: RECORDS, rows: RECORDS });
     }

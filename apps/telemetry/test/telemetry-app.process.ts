@@ -1,6 +1,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { captureChildOutput } from '@org/testing';
 
 /** The built service (`nest build telemetry`), run as `node main.js` the way a container runs it. */
 export const TELEMETRY_MAIN = join(__dirname, '../dist/main.js');
@@ -30,6 +31,7 @@ export function startTelemetry(env: Record<string, string>): TelemetryProcess {
   });
   running.add(child);
   child.once('exit', () => running.delete(child));
+  captureChildOutput(child, 'telemetry');
   let output = '';
   let port: number | undefined;
   child.stdout.on('data', (chunk) => (output += chunk));

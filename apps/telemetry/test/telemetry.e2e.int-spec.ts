@@ -1,6 +1,7 @@
 import { DLT_HEADERS } from '@org/kafka-batch';
 import {
   createTestDatabase,
+  eventually,
   KafkaAdmin,
   kafkaBootstrap,
   readTopic,
@@ -72,7 +73,7 @@ describe('telemetry end to end (real broker and PostgreSQL)', () => {
     });
 
     // Stop the first instance while it is busy: part of the topic stored, part still to do.
-    while ((await rowCount('telemetry_readings')) < 10_000) await new Promise((r) => setTimeout(r, 100));
+    await eventually(async () => (await rowCount('telemetry_readings')) >= 10_000, '10,000 stored readings');
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGTERM' });
     expect(first.output()).toContain('[BatchListener telemetry-readings] stopped');

@@ -12,3 +12,8 @@ export * from './dedicated-broker.fixture';
 export * from './kafka-script';
 export * from './continuous-producer';
 export * from './tcp-proxy';
+export * from './seeded-random';
+export * from './test-logger';
+export * from './test-output';
+export * from './wait-for-committed-offsets';
+export * from './eventually';

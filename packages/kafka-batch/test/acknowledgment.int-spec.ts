@@ -1,6 +1,6 @@
 import type { KafkaRecord } from '@org/kafka-batch';
-import { produceRecords, waitForLagZero } from '@org/testing';
-import { eventually, listenerSuite, sleep } from './listener-app';
+import { produceRecords, waitForCommittedOffsets, waitForLagZero } from '@org/testing';
+import { eventually, listenerSuite } from './listener-app';
 
 // Committed offsets are read back from the broker, never from the container.
 describe('manual acknowledgement (real broker)', () => {
@@ -31,11 +31,10 @@ describe('manual acknowledgement (real broker)', () => {
       if (firstOffsets.length === 1) ack.acknowledge(batch.records.find((r: KafkaRecord) => r.offset === 49));
     });
     await eventually(() => firstOffsets.length >= 3, 'two redeliveries');
-    await sleep(500);
+    await waitForCommittedOffsets(admin, groupId, topic, new Map([[0, 50]]));
 
     expect(firstOffsets[0]).toBe(0);
     expect(firstOffsets.slice(1).every((o) => o === 50)).toBe(true);
-    expect(await admin.committedOffsets(groupId, topic)).toEqual(new Map([[0, 50]]));
   });
 
   it('commits nothing and delivers again when the handler acknowledges nothing', async () => {
@@ -67,13 +66,16 @@ describe('manual acknowledgement (real broker)', () => {
       ack.acknowledge();
     });
     await eventually(() => nackedAt > 0, 'the nack');
-    await sleep(300);
     // During the backoff, partition 0 holds at offset 5 while partition 1 keeps going.
-    expect(await admin.committedOffsets(groupId, topic)).toEqual(
+    await waitForCommittedOffsets(
+      admin,
+      groupId,
+      topic,
       new Map([
         [0, 5],
         [1, 20],
       ]),
+      { timeoutMs: 1_500 },
     );
     await produceRecords(
       topic,

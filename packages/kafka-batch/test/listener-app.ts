@@ -10,7 +10,7 @@ import {
   KafkaListenerRegistry,
   KafkaRecord,
 } from '@org/kafka-batch';
-import { KafkaAdmin, kafkaBootstrap, uniqueName } from '@org/testing';
+import { KafkaAdmin, kafkaBootstrap, TestLogger, uniqueName } from '@org/testing';
 
 /** A batch (or, in ackMode 'record', a record) of whatever shape the test produced. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,28 +47,15 @@ export async function startListenerApp(
   class TestModule {}
 
   const app = await NestFactory.createApplicationContext(TestModule, {
-    logger: ['error', 'warn'],
+    logger: new TestLogger(),
     abortOnError: false,
   });
   await app.init();
   return { app, registry: app.get(KafkaListenerRegistry), close: () => app.close() };
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `condition` until it holds; fails with `what` after the timeout. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+// The listener suites take these from here, with the rest of their setup.
+export { eventually, sleep } from '@org/testing';
 
 /**
  * The setup every listener suite shares: an admin client for the broker's own view, fresh topics,

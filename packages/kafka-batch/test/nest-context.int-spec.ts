@@ -26,6 +26,7 @@ import {
   kafkaBootstrap,
   produceRecords,
   readTopic,
+  TestLogger,
   uniqueName,
   waitForLagZero,
 } from '@org/testing';
@@ -103,7 +104,7 @@ describe('handlers run through Nest context machinery (real broker)', () => {
     })
     class AppModule {}
 
-    const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: new TestLogger() });
     await app.init();
     try {
       await produceRecords(topic, [{ value: { celsius: 20 } }, { value: { celsius: 30 } }]);

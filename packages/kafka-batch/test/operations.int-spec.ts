@@ -1,5 +1,5 @@
 import type { KafkaRecord } from '@org/kafka-batch';
-import { produceRecords, waitForLagZero } from '@org/testing';
+import { produceRecords, readTopic, waitForLagZero } from '@org/testing';
 import { eventually, listenerSuite, sleep } from './listener-app';
 
 describe('flow control and operations (real broker)', () => {
@@ -116,18 +116,29 @@ describe('flow control and operations (real broker)', () => {
     await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
   });
 
-  it('holds the partition (no commit past the record) while the dead-letter topic cannot be written', async () => {
+  it('holds the partition (no commit past the record) while the dead-letter topic cannot be written, and moves on once it can', async () => {
     const { topic, groupId } = await suite.newTopic('dlt_down', 1);
     await produceRecords(topic, [{ value: { i: 0 } }, { value: 'not json' }, { value: { i: 2 } }]);
     const handled: number[] = [];
-    await suite.start(
-      // An illegal topic name: creating or writing it always fails.
-      { topics: [topic], groupId, deadLetter: { topic: () => 'illegal topic name!' } },
+    // An illegal topic name: creating or writing it fails, until the test names a real topic.
+    let deadLetterTopic = 'illegal topic name!';
+    const { registry } = await suite.start(
+      { topics: [topic], groupId, deadLetter: { topic: () => deadLetterTopic } },
       (batch) => batch.values.forEach((v: { i: number }) => handled.push(v.i)),
     );
-    await sleep(3_000);
+    const container = registry.get('test-listener');
+    await eventually(() => container.inFlightRecords === 3, 'the listener to fetch the three records');
+    const heldSince = container.lastPollAt;
+    await eventually(() => container.lastPollAt - heldSince >= 3_000, 'three seconds of polls while held');
     expect(handled).toEqual([]);
+    expect(container.inFlightRecords).toBe(3);
     expect((await admin.lag(groupId, topic)).total).toBe(3);
+
+    deadLetterTopic = `${topic}.DLT`;
+    await waitForLagZero(admin, groupId, topic, { timeoutMs: 20_000 });
+    expect(handled).toEqual([0, 2]);
+    const dead = await readTopic(deadLetterTopic, 1, 1);
+    expect(dead.map((d) => d.value?.toString())).toEqual(['not json']);
   });
 
   it('on shutdown mid-batch lets the batch finish, commits it, and loses nothing', async () => {

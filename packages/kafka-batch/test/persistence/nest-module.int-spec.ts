@@ -7,7 +7,7 @@ import {
   getBulkRepositoryToken,
   InjectBulkRepository,
 } from '@org/kafka-batch/persistence';
-import { createTestDatabase, TestDatabase } from '@org/testing';
+import { createTestDatabase, TestDatabase, TestLogger } from '@org/testing';
 import { Reading } from './entities';
 import { readings } from './readings';
 
@@ -40,7 +40,9 @@ describe('BulkRepositoryModule', () => {
         BulkRepositoryModule.forFeature([Reading], 'telemetry', { strategy: 'values' }),
       ],
       providers: [ReadingsWriter],
-    }).compile();
+    })
+      .setLogger(new TestLogger())
+      .compile();
   });
 
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  captureChildOutput,
   ContinuousProducer,
   describeConsumerGroup,
   KafkaAdmin,
@@ -51,12 +52,16 @@ export interface ScenarioReport {
   notes: string;
 }
 
-/** One consumer process of the pipeline, with what it printed. */
+/** One consumer process of the pipeline, with what it printed (its logs also go to the test's output). */
 export class PipelineProcess {
   readonly lines: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(readonly child: ChildProcess) {
+  constructor(
+    readonly child: ChildProcess,
+    name: string,
+  ) {
+    captureChildOutput(child, name, (line) => !/^(probe|batch|handling) /.test(line));
     let partial = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       const text = partial + chunk.toString();
@@ -145,10 +150,10 @@ export class FaultScenario {
       ],
       {
         env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../../../tsconfig.json') },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    const consumer = new PipelineProcess(child);
+    const consumer = new PipelineProcess(child, `consumer ${this.processes.length}`);
     this.processes.push(consumer);
     return consumer;
   }
