@@ -37,15 +37,34 @@ export async function prepareTopic(records: number): Promise<string> {
   return topic;
 }
 
-/** The client's ceiling: consume(500) in a loop, no decoding, no commits. */
-export async function bareLoop(topic: string, records: number): Promise<number> {
-  const consumer = await BareConsumer.subscribe(topic, uniqueName('bare'));
+/** Records per second, and the process's CPU time (every thread) per record, over one drain. */
+export interface Drain {
+  rate: number;
+  cpuMicrosPerRecord: number;
+}
+
+/** Starts the clocks; the returned function stops them. */
+function measure(records: number): () => Drain {
   const started = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const { user, system } = process.cpuUsage(cpu);
+    return {
+      rate: records / ((performance.now() - started) / 1000),
+      cpuMicrosPerRecord: (user + system) / records,
+    };
+  };
+}
+
+/** The client's ceiling: consume(500) in a loop, no decoding, no commits. */
+export async function bareLoop(topic: string, records: number): Promise<Drain> {
+  const consumer = await BareConsumer.subscribe(topic, uniqueName('bare'));
+  const stop = measure(records);
   let seen = 0;
   while (seen < records) seen += await consumer.next();
-  const seconds = (performance.now() - started) / 1000;
+  const drain = stop();
   await consumer.close();
-  return records / seconds;
+  return drain;
 }
 
 /** A no-op @BatchListener (ackMode batch: commits included) until it has seen every record. */
@@ -53,7 +72,7 @@ export async function noOpListener(
   topic: string,
   records: number,
   deserializer: 'raw' | 'json',
-): Promise<number> {
+): Promise<Drain> {
   let seen = 0;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -75,13 +94,14 @@ export async function noOpListener(
   @Module({ imports: [KafkaBatchModule.forRoot({ brokers: kafkaBootstrap() })], providers: [NoOpListener] })
   class BenchModule {}
 
-  const started = performance.now();
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+  // Timed like the bare loop: from a connected, subscribed consumer (group join and fetching included).
   await app.init();
+  const stop = measure(records);
   await done;
-  const seconds = (performance.now() - started) / 1000;
+  const drain = stop();
   await app.close();
-  return records / seconds;
+  return drain;
 }
 
 /** Drains the topic in a child process (no-op listener or bare loop) and samples its RSS every 100 ms. */
@@ -116,7 +136,7 @@ export async function drainRss(
 
 async function drainChild(topic: string, records: number, consumer: string): Promise<void> {
   const sampler = setInterval(() => process.stdout.write(`rss ${process.memoryUsage.rss()}\n`), 100);
-  const rate =
+  const { rate } =
     consumer === 'bare' ? await bareLoop(topic, records) : await noOpListener(topic, records, 'json');
   clearInterval(sampler);
   process.stdout.write(`done ${(records / rate).toFixed(1)}\n`);
@@ -133,23 +153,34 @@ async function main(): Promise<void> {
   console.log(`producing ${fmt(records)} records to ${PARTITIONS} partitions…`);
   const topic = await prepareTopic(records);
 
-  const bare: number[] = [];
-  const raw: number[] = [];
-  const json: number[] = [];
+  const bare: Drain[] = [];
+  const raw: Drain[] = [];
+  const json: Drain[] = [];
+  const consumers = [
+    () => bareLoop(topic, records).then((rate) => bare.push(rate)),
+    () => noOpListener(topic, records, 'raw').then((rate) => raw.push(rate)),
+    () => noOpListener(topic, records, 'json').then((rate) => json.push(rate)),
+  ];
   for (let round = 1; round <= rounds; round++) {
-    bare.push(await bareLoop(topic, records));
-    raw.push(await noOpListener(topic, records, 'raw'));
-    json.push(await noOpListener(topic, records, 'json'));
+    // Each consumer goes first in turn: the one after the bare loop ran slower (2026-12-04).
+    for (let i = 0; i < consumers.length; i++) await consumers[(round - 1 + i) % consumers.length]();
     console.log(
-      `round ${round}: bare ${fmt(bare.at(-1)!)}/s, listener(raw) ${fmt(raw.at(-1)!)}/s, listener(json) ${fmt(json.at(-1)!)}/s`,
+      `round ${round}: bare ${fmt(bare.at(-1)!.rate)}/s, listener(raw) ${fmt(raw.at(-1)!.rate)}/s, listener(json) ${fmt(json.at(-1)!.rate)}/s`,
     );
   }
+  const row = (label: string, drains: Drain[]) => {
+    const rate = median(drains.map((d) => d.rate));
+    const cpu = median(drains.map((d) => d.cpuMicrosPerRecord));
+    const bareRate = median(bare.map((d) => d.rate));
+    const bareCpu = median(bare.map((d) => d.cpuMicrosPerRecord));
+    return `| ${label} | ${fmt(rate)} | ${(rate / bareRate).toFixed(2)} | ${cpu.toFixed(2)} µs | ${(cpu / bareCpu).toFixed(2)} |`;
+  };
   const rows = [
-    `| consumer | records/s (median of ${rounds}) | ratio to bare loop |`,
-    '|---|---:|---:|',
-    `| bare librdkafka consume(500) loop, no decoding, no commits | ${fmt(median(bare))} | 1.00 |`,
-    `| no-op @BatchListener, raw values, batch commits | ${fmt(median(raw))} | ${(median(raw) / median(bare)).toFixed(2)} |`,
-    `| no-op @BatchListener, JSON values, batch commits | ${fmt(median(json))} | ${(median(json) / median(bare)).toFixed(2)} |`,
+    `| consumer (medians of ${rounds} rounds, each consumer first in turn) | records/s | ratio to bare loop | process CPU per record | ratio to bare loop |`,
+    '|---|---:|---:|---:|---:|',
+    row('bare librdkafka consume(500) loop, no decoding, no commits', bare),
+    row('no-op @BatchListener, raw values, batch commits', raw),
+    row('no-op @BatchListener, JSON values, batch commits', json),
   ];
   let rss = '';
   if (backlog > 0) {

@@ -11,8 +11,11 @@ import { membershipConfig } from '../membership/membership.config';
 import type { ConsumerClient, ConsumerEvents } from './consumer.client';
 import { RdKafkaConsumerClient } from './rdkafka-consumer.client';
 
-/** How long one consume() call waits for a first record; rebalance events and seeks wait for it to return. */
-const CONSUME_TIMEOUT_MS = 200;
+/**
+ * How long one consume() call waits for a first record. Rebalance events and seeks wait for the
+ * call under way to return: at 200 ms the first records of a new assignment came 200 ms late.
+ */
+const CONSUME_TIMEOUT_MS = 50;
 
 /**
  * Builds every librdkafka client the library makes, from the module's options: the listeners'

@@ -11,14 +11,16 @@ export async function withTimeout<T>(
   ms: number,
   clock: Clock = systemClock,
 ): Promise<Bounded<T>> {
-  const stopTimer = new AbortController();
-  const timeout = clock.sleep(ms, stopTimer.signal).then((): Bounded<T> => ({ timedOut: true }));
+  let cancelTimer!: () => void;
+  const timeout = new Promise<Bounded<T>>((resolve) => {
+    cancelTimer = clock.schedule(ms, () => resolve({ timedOut: true }));
+  });
   const watched = work.then((value): Bounded<T> => ({ timedOut: false, value }));
   // A rejection that comes after the timeout has no one left to tell.
   watched.catch(() => undefined);
   try {
     return await Promise.race([watched, timeout]);
   } finally {
-    stopTimer.abort();
+    cancelTimer();
   }
 }

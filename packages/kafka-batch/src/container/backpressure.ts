@@ -20,7 +20,8 @@ export class Backpressure {
   private records = 0;
   private bytes = 0;
   private pausedAll = false;
-  private hold: AbortController | undefined;
+  /** Ends the hold under way. */
+  private endHold: (() => void) | undefined;
 
   constructor(
     private readonly limits: BackpressureLimits,
@@ -56,8 +57,14 @@ export class Backpressure {
     if (!this.full || signal.aborted || this.pausedAll) return;
     const until = this.clock.now() + this.limits.holdMs;
     while (this.full && !signal.aborted && this.clock.now() < until) {
-      this.hold = new AbortController();
-      await this.clock.sleep(until - this.clock.now(), AbortSignal.any([this.hold.signal, signal]));
+      await new Promise<void>((resolve) => {
+        const cancel = this.clock.schedule(until - this.clock.now(), () => this.wake());
+        this.endHold = () => {
+          cancel();
+          this.endHold = undefined;
+          resolve();
+        };
+      });
       await runQueued();
     }
     if (!this.full || signal.aborted) return;
@@ -74,7 +81,7 @@ export class Backpressure {
 
   /** Ends a hold now: there is room, work was queued, or the listener stops. */
   wake(): void {
-    this.hold?.abort();
+    this.endHold?.();
   }
 
   /** Starts afresh (a listener that starts again). */

@@ -70,7 +70,9 @@ export class BatchDispatcher {
   }
 
   private start(batch: DispatchedBatch): void {
-    const run = this.runBatch(batch);
+    // The batch starts after the poll loop has asked for its next records: decoding and handling
+    // then overlap the fetch on the libuv pool instead of delaying it.
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.runBatch(batch));
     this.running.set(run, this.clock.now());
     for (const state of batch.states) state.inFlight = run;
     void run.finally(() => {

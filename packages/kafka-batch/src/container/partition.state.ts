@@ -14,6 +14,7 @@ export class PartitionState implements TopicPartition {
   /** Aborted when the partition is revoked or the listener stops: the partition's waits end at once. */
   readonly signal: AbortSignal;
   private readonly revoked = new AbortController();
+  private isRevoked = false;
   /** Fetched, not yet dispatched, in offset order; `head` is the first not taken. */
   private buffered: RawRecord[] = [];
   private head = 0;
@@ -44,8 +45,9 @@ export class PartitionState implements TopicPartition {
     this.signal = AbortSignal.any([this.revoked.signal, stopped]);
   }
 
+  /** Read per fetched record: a field, not the signal's getter. */
   get revoking(): boolean {
-    return this.revoked.signal.aborted;
+    return this.isRevoked;
   }
 
   get dispatchable(): boolean {
@@ -66,6 +68,7 @@ export class PartitionState implements TopicPartition {
 
   /** Stops everything this partition waits for; its batch, if any, is left to finish. */
   revoke(): void {
+    this.isRevoked = true;
     this.revoked.abort();
     this.cancelBackoff?.();
   }
