@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   });
   const progress = new ProgressReporter(settings.tickMs);
   progress.start();
-  for (;;) progress.count(await consumer.next());
+  for (;;) progress.count((await consumer.next()).length);
 }
 
 main().catch((err) => {
