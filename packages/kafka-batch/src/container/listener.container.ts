@@ -1,6 +1,6 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import { Clock, systemClock } from '../common/clock';
-import type { TopicPartition } from '../common/topic-partition';
+import { describePartition, TopicPartition } from '../common/topic-partition';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { DeadLetterSink } from '../failure/dead-letter.recoverer';
 import type { ContainerState, ListenerContainer } from './listener-container.interface';
@@ -125,7 +125,9 @@ export class KafkaListenerContainer implements ListenerContainer {
   seek(topic: string, partition: number, target: SeekTarget): void {
     const state = this.parts.partitions.get(topic, partition);
     if (!state || state.revoking)
-      throw new Error(`${this.options.id}: ${topic}[${partition}] is not assigned to this consumer`);
+      throw new Error(
+        `${this.options.id}: ${describePartition({ topic, partition })} is not assigned to this consumer`,
+      );
     this.parts.seeker.seek(state, target);
   }
 

@@ -1,4 +1,5 @@
 import { CODES } from '@confluentinc/kafka-javascript';
+import { asError } from '../common/errors';
 import { deadLetterRecord, DeadLetterRecord } from './dead-letter.record';
 import type { DeadLetter, DeadLetterPart, DeadLetterResult } from './dead-letter.types';
 
@@ -59,5 +60,3 @@ export async function publishWithFallback(
   }
   return { status: 'failed', error: error! };
 }
-
-const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

@@ -7,6 +7,7 @@ import {
 } from '@confluentinc/kafka-javascript';
 import { Logger } from '@nestjs/common';
 import { fromCallback } from '../client/rdkafka.types';
+import { asError } from '../common/errors';
 import type { LibrdkafkaConfig } from '../interfaces/batch-listener-options.interface';
 import { publishWithFallback } from './dead-letter.fallback';
 import type { DeadLetterRecord } from './dead-letter.record';
@@ -94,7 +95,7 @@ export class DeadLetterPublisher {
         alone ? this.sendAlone(topic, partition, record) : this.send(topic, partition, record),
       );
     } catch (err) {
-      return { status: 'failed', error: err instanceof Error ? err : new Error(String(err)) };
+      return { status: 'failed', error: asError(err) };
     }
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { describePartition } from '../common/topic-partition';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaListenerRegistry } from '../container/listener-container.registry';
 import type { ListenerContainer } from '../container/listener-container.interface';
@@ -69,7 +70,7 @@ export class KafkaBatchHealthIndicator {
 }
 
 function describePartitions(container: ListenerContainer): string[] {
-  return container.assignment.map(({ topic, partition }) => `${topic}[${partition}]`);
+  return container.assignment.map(describePartition);
 }
 
 function describeLag(lag: ListenerLag) {
@@ -84,7 +85,7 @@ function describeLag(lag: ListenerLag) {
       lag.partitions
         .filter((p) => p.assigned)
         .map((p) => [
-          `${p.topic}[${p.partition}]`,
+          describePartition(p),
           {
             lag: p.lag,
             seconds: p.lagSeconds === undefined ? null : Number(p.lagSeconds.toFixed(3)),

@@ -1,3 +1,4 @@
+import { describePartition } from '../common/topic-partition';
 import type { ContainerState } from '../container/listener-container.interface';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { ListenerLag } from '../lag/lag.interfaces';
@@ -65,9 +66,7 @@ function lagReasons(lag: ListenerLag, options: ReadinessOptions): string[] {
   const reasons: string[] = [];
   const failOn = options.failOnStatus ?? DEFAULT_FAIL_ON_STATUS;
   if (failOn.includes(lag.status)) {
-    const partitions = lag.partitions
-      .filter((p) => p.status === lag.status)
-      .map((p) => `${p.topic}[${p.partition}]`);
+    const partitions = lag.partitions.filter((p) => p.status === lag.status).map(describePartition);
     reasons.push(`status ${lag.status} on ${partitions.join(', ')}`);
   }
   if (options.maxLagRecords !== undefined && lag.totalLag > options.maxLagRecords)

@@ -1,4 +1,4 @@
-import { partitionKey } from '../common/topic-partition';
+import { describePartition, partitionKey } from '../common/topic-partition';
 import { IAdminClient, IsolationLevel, OffsetSpec } from '@confluentinc/kafka-javascript';
 import { fromCallback } from '../client/rdkafka.types';
 
@@ -122,8 +122,7 @@ export class GroupOffsetsSampler {
         ),
     );
     const failed = results.find((r) => r.error);
-    if (failed)
-      throw new Error(`list offsets of ${failed.topic}[${failed.partition}]: ${failed.error!.message}`);
+    if (failed) throw new Error(`list offsets of ${describePartition(failed)}: ${failed.error!.message}`);
     return new Map(results.map((r) => [partitionKey(r.topic, r.partition), Number(r.offset)]));
   }
 }
