@@ -4,7 +4,6 @@ import type { BatchRunner } from '../batch/batch.runner';
 import { describePartition, partitionKey } from '../common/topic-partition';
 import { retryDelayMs } from '../failure/retry.policy';
 import type { RetryOptions } from '../interfaces/batch-listener-options.interface';
-import type { RawRecord } from '../interfaces/raw-record.interface';
 import type { OffsetCommitter } from '../offsets/offset.committer';
 import type { AssignedPartitions } from './assigned.partitions';
 import type { Backpressure } from './backpressure';
@@ -36,7 +35,7 @@ export interface OutcomeApplierDeps {
 export class BatchOutcomeApplier {
   constructor(private readonly deps: OutcomeApplierDeps) {}
 
-  async run({ states, records }: DispatchedBatch): Promise<void> {
+  async run({ states, records, bytes }: DispatchedBatch): Promise<void> {
     const { runner, backpressure, committer, logger } = this.deps;
     const signals = new Map(states.map((s) => [partitionKey(s.topic, s.partition), s.signal]));
     let outcome: BatchOutcome;
@@ -47,7 +46,7 @@ export class BatchOutcomeApplier {
       outcome = new BatchOutcome();
       outcome.redeliver(records, CRASHED_BATCH_BACKOFF_MS);
     }
-    backpressure.release({ records: records.length, bytes: sizeOf(records) });
+    backpressure.release({ records: records.length, bytes });
     for (const state of states) this.apply(state, outcome.of(state.topic, state.partition));
     committer.request();
     if (this.deps.running()) backpressure.afterPoll();
@@ -75,10 +74,4 @@ export class BatchOutcomeApplier {
     );
     return backoffMs;
   }
-}
-
-function sizeOf(records: readonly RawRecord[]): number {
-  let bytes = 0;
-  for (const record of records) bytes += record.size;
-  return bytes;
 }

@@ -8,6 +8,8 @@ import type { PartitionState } from './partition.state';
 export interface DispatchedBatch {
   states: PartitionState[];
   records: RawRecord[];
+  /** Their payload bytes, as the in-flight budget counted them. */
+  bytes: number;
 }
 
 export interface DispatchLimits {
@@ -58,12 +60,14 @@ export class BatchDispatcher {
       // Spread the ready partitions over the free slots.
       const perBatch = Math.ceil(ready.length / (concurrency - this.running.size));
       const first = this.turn++ % ready.length;
-      const batch: DispatchedBatch = { states: [], records: [] };
+      const batch: DispatchedBatch = { states: [], records: [], bytes: 0 };
       for (let i = 0; i < perBatch && batch.records.length < maxPollRecords; i++) {
         const state = ready[(first + i) % ready.length];
         state.busy = true;
         batch.states.push(state);
+        const bufferedBytes = state.bufferedBytes;
         for (const record of state.take(maxPollRecords - batch.records.length)) batch.records.push(record);
+        batch.bytes += bufferedBytes - state.bufferedBytes;
       }
       this.start(batch);
     }

@@ -81,15 +81,10 @@ export class RebalanceProtocol {
     logger.log(`assigned ${describePartitions(assignment)}`);
     events.emit('rebalanced', { kind: 'assigned', partitions: assignment.length });
     // Fetching starts at once; batches wait for the hook, which may seek.
-    void notifier
-      .notify(
-        'onPartitionsAssigned',
-        assignment.map(({ topic, partition }) => ({ topic, partition })),
-      )
-      .then(() => {
-        for (const state of states) state.ready = true;
-        this.deps.ready();
-      });
+    void notifier.notify('onPartitionsAssigned', [...assignment]).then(() => {
+      for (const state of states) state.ready = true;
+      this.deps.ready();
+    });
   }
 
   private async revoke(assignment: readonly TopicPartition[], lost: boolean): Promise<void> {
@@ -97,7 +92,6 @@ export class RebalanceProtocol {
     const states = assignment
       .map(({ topic, partition }) => partitions.get(topic, partition))
       .filter((s): s is PartitionState => s !== undefined);
-    const refs = assignment.map(({ topic, partition }) => ({ topic, partition }));
     for (const state of states) {
       state.revoke();
       this.deps.dropped(state.dropBuffer());
@@ -105,10 +99,10 @@ export class RebalanceProtocol {
     if (this.deps.running()) partitions.releaseForUnassign(states);
     if (lost) {
       partitions.remove(states);
-      await notifier.notify('onPartitionsLost', refs);
+      await notifier.notify('onPartitionsLost', [...assignment]);
     } else {
       await this.settle(states);
-      await notifier.notify('onPartitionsRevokedBeforeCommit', refs);
+      await notifier.notify('onPartitionsRevokedBeforeCommit', [...assignment]);
       await committer.flush().catch((err: Error) => logger.warn(`commit on revoke failed: ${err.message}`));
       await notifier.notify(
         'onPartitionsRevoked',
