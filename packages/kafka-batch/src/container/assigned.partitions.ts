@@ -71,7 +71,6 @@ export class AssignedPartitions {
   clear(): void {
     for (const state of this.states.values()) state.revoke();
     this.states.clear();
-    this.pausedEverywhere.delete('backpressure');
   }
 
   /**

@@ -89,6 +89,8 @@ export class Backpressure {
     this.records = 0;
     this.bytes = 0;
     this.pausedAll = false;
+    // A stop pauses everything for backpressure while it drains; a new start holds nothing back.
+    this.partitions.resumeAll('backpressure');
   }
 
   private get full(): boolean {

@@ -114,4 +114,19 @@ describe('lifecycle (fake consumer)', () => {
     expect(h.container.paused).toBe(false);
     await h.stop();
   });
+
+  it('a listener started again after a stop fetches its new assignment (the stop paused everything)', async () => {
+    const h = await startListener({ maxPollRecords: 10 });
+    h.consumer.produce(TOPIC, 0, values(3));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 3, 'the first run');
+    await h.stop();
+    await h.container.start();
+    h.consumer.produce(TOPIC, 0, values(2, 3));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 5, 'the second run');
+    expect(h.container.pausedPartitions()).toEqual([]);
+    expect(h.handled()).toEqual(['0@0', '0@1', '0@2', '0@3', '0@4']);
+    await h.stop();
+  });
 });

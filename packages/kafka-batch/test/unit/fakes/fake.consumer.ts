@@ -180,8 +180,11 @@ export class FakeConsumer implements ConsumerClient {
     for (const { topic, partition } of partitions) this.positions.delete(partitionKey(topic, partition));
   }
 
+  /** A closed client forgets its assignment and its pauses, as librdkafka's does. */
   async disconnect(): Promise<void> {
     this.calls.push('disconnect');
+    this.positions.clear();
+    this.paused.clear();
   }
 
   // ---- inside ----
