@@ -1,4 +1,4 @@
-import { describePartition, partitionKey } from '../common/topic-partition';
+import { describePartition, partitionKey, TopicPartition } from '../common/topic-partition';
 import { IAdminClient, IsolationLevel, OffsetSpec } from '@confluentinc/kafka-javascript';
 import { fromCallback } from '../client/rdkafka.types';
 
@@ -30,11 +30,6 @@ export interface GroupOffsetsSamplerOptions {
   requestTimeoutMs: number;
   /** How often partition lists and log-start offsets are re-read; both change rarely. */
   metadataRefreshMs: number;
-}
-
-export interface TopicPartition {
-  topic: string;
-  partition: number;
 }
 
 /**

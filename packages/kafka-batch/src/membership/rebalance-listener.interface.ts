@@ -1,7 +1,7 @@
-export interface TopicPartitionRef {
-  topic: string;
-  partition: number;
-}
+import type { TopicPartition } from '../common/topic-partition';
+
+/** A partition, as the hooks are given it. */
+export type TopicPartitionRef = TopicPartition;
 
 export interface CommittedPartition extends TopicPartitionRef {
   /** The confirmed committed offset (next record to read), or undefined when nothing was committed. */
