@@ -1,5 +1,5 @@
 import { LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
-import { AuthenticationWatch } from '../kafka/readings-topic';
+import { AuthenticationWatch } from '../kafka/authentication.watch';
 
 export interface ProducerSettings {
   bootstrap: string;
