@@ -35,9 +35,11 @@ export class TelemetryReadingsWriter {
         update: [...READING_VALUES],
         manager,
       }),
+      // Only forward in time: a late resend or a redelivered old batch leaves a newer state alone.
       devices: await this.devices.upsertMany(deviceRows, {
         conflictPaths: ['deviceId'],
         update: ['recordedAt', ...READING_VALUES, 'updatedAt'],
+        updateIfNewer: 'recordedAt',
         manager,
       }),
     }));

@@ -17,13 +17,15 @@ import type {
 import type { BulkWriteStrategy, StrategyOutcome } from './bulk-write.strategy';
 import { conflictValues } from './conflict-values';
 import { CopyStrategy } from './copy.strategy';
-import { allRows, dedupeLastWins } from './dedupe';
+import { allRows, dedupeByKey, IndexedRows } from './dedupe';
+import { newestWins } from './newer-row';
 import { maxBindParameters } from './parameter-limit';
-import { quotedTable } from './postgres-sql';
+import { quotedTable } from './sql-identifiers';
 import { selectStrategy } from './strategy.selector';
 import { UnnestStrategy } from './unnest.strategy';
+import { resolveUpsert } from './upsert.options';
 import { ValuesStrategy } from './values.strategy';
-import { resolveColumns, WriteOperation } from './write.operation';
+import type { WriteOperation } from './write.operation';
 
 const DEFAULT_CHUNK_SIZE = 20_000;
 const DEFAULT_COPY_THRESHOLD = 5_000;
@@ -66,21 +68,12 @@ export class BulkRepository<Entity extends ObjectLiteral> {
   }
 
   /**
-   * Inserts new keys and overwrites the chosen columns of existing ones. Rows sharing a key within the
-   * call are collapsed first, the last one winning (the highest offset, for rows in offset order).
+   * Inserts new keys and overwrites the chosen columns of existing ones, with `updateIfNewer` only where
+   * the incoming row is newer. Rows sharing a key within the call are collapsed first, the last one
+   * winning (the highest offset, for rows in offset order), or the newest with `updateIfNewer`.
    */
-  upsertMany(rows: readonly Entity[], options: UpsertOptions<Entity>): Promise<BulkWriteResult> {
-    if (!options.conflictPaths.length) throw new Error('upsertMany needs at least one conflict path');
-    const update = options.update;
-    return this.write(
-      rows,
-      {
-        kind: 'upsert',
-        conflictColumns: resolveColumns(this.metadata, options.conflictPaths),
-        updateColumns: update === 'all-but-conflict' ? update : resolveColumns(this.metadata, update),
-      },
-      options,
-    );
+  async upsertMany(rows: readonly Entity[], options: UpsertOptions<Entity>): Promise<BulkWriteResult> {
+    return this.write(rows, resolveUpsert(this.metadata, this.dataSource.driver, options), options);
   }
 
   private async write(
@@ -103,10 +96,7 @@ export class BulkRepository<Entity extends ObjectLiteral> {
     if (!rows.length) {
       return summarize(0, { written: 0, inserted: 0, statements: 0 }, strategy.name, started);
     }
-    const indexed =
-      operation.kind === 'upsert'
-        ? dedupeLastWins(rows, conflictValues(this.dataSource.driver, operation.conflictColumns, rows))
-        : allRows(rows);
+    const indexed = this.rowsToWrite(rows, operation);
     const context = { table: quotedTable(this.metadata), operation: operation.kind, strategy: strategy.name };
     const outcome = await attributeFailure(context, () =>
       this.inTransaction(options.manager, (queryRunner) =>
@@ -121,6 +111,18 @@ export class BulkRepository<Entity extends ObjectLiteral> {
       ),
     );
     return summarize(rows.length, outcome, strategy.name, started);
+  }
+
+  /** An upsert writes one row per conflict key (see dedupeByKey); inserts write every row. */
+  private rowsToWrite(rows: readonly Entity[], operation: WriteOperation): IndexedRows<Entity> {
+    if (operation.kind !== 'upsert') return allRows(rows);
+    const { driver } = this.dataSource;
+    const guard = operation.updateIfNewer;
+    return dedupeByKey(
+      rows,
+      conflictValues(driver, operation.conflictColumns, rows),
+      guard && newestWins(guard, conflictValues(driver, [guard], rows)[0]),
+    );
   }
 
   private async inTransaction<T>(

@@ -22,6 +22,14 @@ export interface UpsertOptions<Entity> extends BulkWriteOptions {
   conflictPaths: readonly PropertyPath<Entity>[];
   /** Columns overwritten on conflict: a list, or every written column except the conflict key. */
   update: readonly PropertyPath<Entity>[] | 'all-but-conflict';
+  /**
+   * Overwrite a conflicting row only when the incoming row is newer by this property: a number, date or
+   * timestamp column among `update`, greater than the stored value, or the stored value is NULL
+   * (`ON CONFLICT (...) DO UPDATE SET ... WHERE t.col < EXCLUDED.col OR t.col IS NULL`). Rows sharing a
+   * key within the call collapse to the newest by it (of equal values, the last). Drivers without
+   * `ON CONFLICT` (MySQL, SQL Server, Oracle, ...) refuse it.
+   */
+  updateIfNewer?: PropertyPath<Entity>;
 }
 
 /** Defaults of one repository, overridable per call. */
@@ -43,9 +51,10 @@ export interface BulkWriteResult {
   /** Rows inserted or updated; undefined where the driver's count is ambiguous (MySQL upserts). */
   written: number | undefined;
   /**
-   * Input rows that wrote nothing: conflicts ignored by `insertManyIgnoringConflicts`, and duplicates of a
-   * conflict key within the call that a later row superseded. `inserted + updated + skipped` is the
-   * number of input rows. Undefined when `written` is.
+   * Input rows that wrote nothing: conflicts ignored by `insertManyIgnoringConflicts`, duplicates of a
+   * conflict key within the call that another row superseded, and with `updateIfNewer` the rows not newer
+   * than the stored one. `inserted + updated + skipped` is the number of input rows. Undefined when
+   * `written` is.
    */
   skipped: number | undefined;
   /** Statements sent (COPY counts as one); 0 for an empty input. */

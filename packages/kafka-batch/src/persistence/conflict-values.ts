@@ -4,7 +4,8 @@ import type { ObjectLiteral } from 'typeorm';
 
 /**
  * The conflict columns' values column by column, as the driver binds them (transformers applied, dates
- * and JSON converted): what decides whether two rows hit the same unique constraint entry.
+ * and JSON converted): what decides whether two rows hit the same unique constraint entry, and, for
+ * `updateIfNewer`'s column, which of them is newer.
  */
 export function conflictValues(
   driver: Driver,

@@ -6,8 +6,9 @@ import { attributeFailure, copyErrorLine, FailureContext } from './bulk-write.er
 import type { BulkWriteStrategy, StrategyInput, StrategyOutcome } from './bulk-write.strategy';
 import { ColumnGroup, groupByDefinedColumns } from './column-mapping';
 import { copyField } from './copy-text';
-import { conflictClause, countingInsert, quotedColumns, quotedTable, writtenCounts } from './postgres-sql';
+import { conflictClause, countingInsert, writtenCounts } from './postgres-sql';
 import { toPostgresText } from './postgres-text';
+import { quotedColumns, quotedTable } from './sql-identifiers';
 
 /** Rows per chunk of COPY data handed to the stream: big enough to amortise, small enough to interleave. */
 const ROWS_PER_WRITE = 1_000;

@@ -1,4 +1,4 @@
-import { allRows, dedupeLastWins } from './dedupe';
+import { allRows, dedupeByKey } from './dedupe';
 import { compositeKey } from './dedupe-key';
 
 /** The rule spelled out row by row: one composite key per row, the last row of a key at its first place. */
@@ -19,9 +19,9 @@ function lastWinsByCompositeKey(keyColumns: unknown[][]): number[] {
 }
 
 const keyed = (keys: unknown[]) => keys.map((key, v) => ({ key, v }));
-const survivors = (keys: unknown[]) => dedupeLastWins(keyed(keys), [keys]).sourceIndexes;
+const survivors = (keys: unknown[]) => dedupeByKey(keyed(keys), [keys]).sourceIndexes;
 
-describe('dedupeLastWins', () => {
+describe('dedupeByKey', () => {
   it('keeps the last row of each key at the position of its first occurrence', () => {
     const rows = [
       { key: 'a', v: 1 },
@@ -31,7 +31,7 @@ describe('dedupeLastWins', () => {
       { key: 'a', v: 5 },
     ];
 
-    expect(dedupeLastWins(rows, [rows.map((row) => row.key)])).toEqual({
+    expect(dedupeByKey(rows, [rows.map((row) => row.key)])).toEqual({
       rows: [
         { key: 'a', v: 5 },
         { key: 'b', v: 2 },
@@ -48,7 +48,7 @@ describe('dedupeLastWins', () => {
   it('hands back the caller rows untouched when no key repeats', () => {
     const rows = keyed(['a', 'b', 'c']);
 
-    const result = dedupeLastWins(rows, [['a', 'b', 'c']]);
+    const result = dedupeByKey(rows, [['a', 'b', 'c']]);
 
     expect(result.rows).toBe(rows);
     expect(result.sourceIndexes).toEqual([0, 1, 2]);
@@ -73,12 +73,12 @@ describe('dedupeLastWins', () => {
     const instants = [1, 2, 1, 1, 2].map((second) => new Date(second * 1_000));
     const rows = keyed(devices);
 
-    expect(dedupeLastWins(rows, [devices, instants]).sourceIndexes).toEqual([3, 1, 2, 4]);
+    expect(dedupeByKey(rows, [devices, instants]).sourceIndexes).toEqual([3, 1, 2, 4]);
   });
 
   it('does not collapse a composite key with a NULL part', () => {
     expect(
-      dedupeLastWins(keyed(['a', 'a']), [
+      dedupeByKey(keyed(['a', 'a']), [
         ['a', 'a'],
         [null, null],
       ]).sourceIndexes,
@@ -88,11 +88,20 @@ describe('dedupeLastWins', () => {
   it('does not join parts ambiguously', () => {
     const rows = keyed(['a', 'a,b']);
     expect(
-      dedupeLastWins(rows, [
+      dedupeByKey(rows, [
         ['a,b', 'a'],
         ['c', 'b,c'],
       ]).sourceIndexes,
     ).toEqual([0, 1]);
+  });
+
+  it("keeps the row `replaces` prefers, at the place of the key's first occurrence", () => {
+    const keys = ['a', 'b', 'a', 'b', 'a'];
+    const versions = [5, 1, 9, 3, 7];
+    const newer = (later: number, kept: number) => versions[later] >= versions[kept];
+
+    expect(dedupeByKey(keyed(keys), [keys], newer).sourceIndexes).toEqual([2, 3]);
+    expect(dedupeByKey(keyed(keys), [keys]).sourceIndexes).toEqual([4, 3]);
   });
 
   it('agrees with the row-by-row rule on mixed keys', () => {
@@ -102,10 +111,8 @@ describe('dedupeLastWins', () => {
     for (let round = 0; round < 50; round++) {
       const columns = [0, 1].map(() => Array.from({ length: 40 }, pick));
 
-      expect(dedupeLastWins(keyed(columns[0]), columns).sourceIndexes).toEqual(
-        lastWinsByCompositeKey(columns),
-      );
-      expect(dedupeLastWins(keyed(columns[0]), [columns[0]]).sourceIndexes).toEqual(
+      expect(dedupeByKey(keyed(columns[0]), columns).sourceIndexes).toEqual(lastWinsByCompositeKey(columns));
+      expect(dedupeByKey(keyed(columns[0]), [columns[0]]).sourceIndexes).toEqual(
         lastWinsByCompositeKey([columns[0]]),
       );
     }

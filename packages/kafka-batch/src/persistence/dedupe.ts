@@ -12,20 +12,23 @@ export function allRows<Row>(rows: readonly Row[]): IndexedRows<Row> {
 }
 
 /**
- * Keeps one row per key, the last one given: callers pass a batch in offset order, so the newest record
- * of a key wins, and `ON CONFLICT DO UPDATE` never sees a key twice in one statement (SQLSTATE 21000).
- * A row whose key has an undefined or NULL part (a generated key left to the database; unique
- * constraints treat NULLs as distinct) is never collapsed. The survivors keep the position of the key's
- * first occurrence; without duplicates, the caller's rows are used as they are.
+ * Keeps one row per key, by default the last one given: callers pass a batch in offset order, so the
+ * newest record of a key wins, and `ON CONFLICT DO UPDATE` never sees a key twice in one statement
+ * (SQLSTATE 21000). With `replaces`, a later row of a key takes the kept one's place only when
+ * `replaces(later, kept)` says so (the newest by a column, for `updateIfNewer`). A row whose key has an
+ * undefined or NULL part (a generated key left to the database; unique constraints treat NULLs as
+ * distinct) is never collapsed. The survivors keep the position of the key's first occurrence; without
+ * duplicates, the caller's rows are used as they are.
  *
  * `keyColumns` holds the key's values column by column. Two rows can share a key only if they share
  * every part, so each column in turn narrows the candidates to the rows whose value repeats among the
  * remaining candidates: a column of distinct values (a timestamp, an id) ends the search after one Map
  * pass, and only rows still in doubt at the end pay for a joined composite key.
  */
-export function dedupeLastWins<Row>(
+export function dedupeByKey<Row>(
   rows: readonly Row[],
   keyColumns: readonly (readonly unknown[])[],
+  replaces?: (later: number, kept: number) => boolean,
 ): IndexedRows<Row> {
   const parts = keyColumns.map(keyParts);
   let candidates = positions(rows.length);
@@ -36,10 +39,15 @@ export function dedupeLastWins<Row>(
   const keys = candidates.map((row) =>
     parts.length === 1 ? parts[0][row] : compositeKey(parts.map((column) => column[row])),
   );
-  const lastRowByKey = new Map<unknown, number>();
-  for (let c = 0; c < candidates.length; c++) lastRowByKey.set(keys[c], candidates[c]);
-  if (lastRowByKey.size === candidates.length) return allRows(rows);
-  return collapse(rows, candidates, keys, lastRowByKey);
+  const keptRowByKey = new Map<unknown, number>();
+  for (let c = 0; c < candidates.length; c++) {
+    const kept = keptRowByKey.get(keys[c]);
+    if (kept === undefined || !replaces || replaces(candidates[c], kept)) {
+      keptRowByKey.set(keys[c], candidates[c]);
+    }
+  }
+  if (keptRowByKey.size === candidates.length) return allRows(rows);
+  return collapse(rows, candidates, keys, keptRowByKey);
 }
 
 /** The candidates whose value in `column` is defined and also held by another candidate. */
@@ -52,12 +60,12 @@ function repeatedIn(column: readonly unknown[], candidates: readonly number[]): 
   return candidates.filter((row) => repeated.get(column[row]) === true);
 }
 
-/** Rows in input order, each key's last row standing where the key first appeared. */
+/** Rows in input order, each key's kept row standing where the key first appeared. */
 function collapse<Row>(
   rows: readonly Row[],
   candidates: readonly number[],
   keys: readonly unknown[],
-  lastRowByKey: Map<unknown, number>,
+  keptRowByKey: Map<unknown, number>,
 ): IndexedRows<Row> {
   const sourceIndexes: number[] = [];
   let c = 0;
@@ -67,11 +75,11 @@ function collapse<Row>(
       continue;
     }
     const key = keys[c++];
-    const last = lastRowByKey.get(key);
-    if (last === undefined) continue;
-    sourceIndexes.push(last);
-    // Later rows of the key are already represented by `last`.
-    lastRowByKey.delete(key);
+    const kept = keptRowByKey.get(key);
+    if (kept === undefined) continue;
+    sourceIndexes.push(kept);
+    // Later rows of the key are already represented by `kept`.
+    keptRowByKey.delete(key);
   }
   return { rows: sourceIndexes.map((index) => rows[index]), sourceIndexes };
 }

@@ -1,6 +1,6 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata, QueryRunner } from 'typeorm';
-import { quotedTable } from './postgres-sql';
+import { quotedColumn, quotedTable } from './sql-identifiers';
 
 /**
  * The SQL type of each column as the server declared it, without type modifiers: UNNEST needs a typed
@@ -22,7 +22,7 @@ export class PostgresColumnTypes {
     const known = await types;
     return columns.map((column) => {
       const type = known.get(column.databaseName);
-      if (!type) throw new Error(`table ${quotedTable(metadata)} has no column "${column.databaseName}"`);
+      if (!type) throw new Error(`table ${quotedTable(metadata)} has no column ${quotedColumn(column)}`);
       return type;
     });
   }

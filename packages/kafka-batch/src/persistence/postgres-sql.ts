@@ -1,21 +1,10 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import type { EntityMetadata, QueryResult } from 'typeorm';
+import type { QueryResult } from 'typeorm';
+import { guardClause } from './newer-row';
+import { quotedColumn, quotedColumns } from './sql-identifiers';
 import { columnsToUpdate, WriteOperation } from './write.operation';
 
-/** SQL fragments the PostgreSQL strategies (unnest, copy) share. */
-export function quotedTable(metadata: EntityMetadata): string {
-  const { driver } = metadata.connection;
-  return [metadata.schema, metadata.tableName]
-    .filter((part): part is string => Boolean(part))
-    .map((part) => driver.escape(part))
-    .join('.');
-}
-
-export function quotedColumns(columns: readonly ColumnMetadata[]): string {
-  return columns
-    .map((column) => column.entityMetadata.connection.driver.escape(column.databaseName))
-    .join(', ');
-}
+// The conflict handling and the insert/update counts of the PostgreSQL statements.
 
 /**
  * The ON CONFLICT clause for the operation, given the columns the statement writes. Update-date columns
@@ -27,15 +16,13 @@ export function conflictClause(operation: WriteOperation, written: readonly Colu
   const target = ` ON CONFLICT (${quotedColumns(operation.conflictColumns)})`;
   const updates = columnsToUpdate(operation, written);
   if (!updates.length) return `${target} DO NOTHING`;
-  const escape = (column: ColumnMetadata) =>
-    column.entityMetadata.connection.driver.escape(column.databaseName);
   const assignments = [
-    ...updates.map((column) => `${escape(column)} = EXCLUDED.${escape(column)}`),
+    ...updates.map((column) => `${quotedColumn(column)} = EXCLUDED.${quotedColumn(column)}`),
     ...updates[0].entityMetadata.columns
       .filter((column) => column.isUpdateDate && !written.includes(column))
-      .map((column) => `${escape(column)} = DEFAULT`),
+      .map((column) => `${quotedColumn(column)} = DEFAULT`),
   ];
-  return `${target} DO UPDATE SET ${assignments.join(', ')}`;
+  return `${target} DO UPDATE SET ${assignments.join(', ')}${guardClause(operation)}`;
 }
 
 /**

@@ -4,9 +4,10 @@ import type { BulkWriteStrategy, StrategyInput, StrategyOutcome } from './bulk-w
 import { Chunk, chunkRanges, renumber } from './chunking';
 import { groupByDefinedColumns } from './column-mapping';
 import { isArrayType, PostgresColumnTypes } from './postgres-column-types';
-import { conflictClause, countingInsert, quotedColumns, quotedTable, writtenCounts } from './postgres-sql';
+import { conflictClause, countingInsert, writtenCounts } from './postgres-sql';
 import { arrayLiteral } from './postgres-array-literal';
 import { toPostgresText } from './postgres-text';
+import { quotedColumns, quotedTable } from './sql-identifiers';
 
 /**
  * `INSERT INTO t (cols) SELECT ... FROM UNNEST($1::type[], $2::type[], ...)`: one bind parameter per

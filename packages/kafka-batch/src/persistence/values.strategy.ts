@@ -3,8 +3,11 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { attributeFailure, failedChunk } from './bulk-write.error';
 import type { BulkWriteStrategy, StrategyInput, StrategyOutcome } from './bulk-write.strategy';
 import { chunkRanges } from './chunking';
+import { guardClause } from './newer-row';
 import { rowsPerStatement } from './parameter-limit';
-import { countingInsert, quotedTable, writtenCounts } from './postgres-sql';
+import { countingInsert, writtenCounts } from './postgres-sql';
+import { QuotingInsertQueryBuilder } from './quoting-insert.query-builder';
+import { quotedTable } from './sql-identifiers';
 import { columnsToUpdate, WriteKind } from './write.operation';
 
 const SQLITE_FAMILY: readonly DatabaseType[] = [
@@ -21,6 +24,9 @@ const SQLITE_FAMILY: readonly DatabaseType[] = [
 /**
  * Multi-row `INSERT ... VALUES` built by TypeORM's query builder, so it runs on every driver TypeORM
  * supports. Each chunk stays under the driver's bind-parameter limit: one parameter per column and row.
+ * The builder quotes names with quoteIdentifier. `updateIfNewer`'s condition is appended to the SQL:
+ * TypeORM's own (`overwriteCondition`) is PostgreSQL-only and missing from older 0.3 releases, and its
+ * ON CONFLICT statement ends with the SET list, where the condition belongs.
  */
 export class ValuesStrategy implements BulkWriteStrategy {
   readonly name = 'values' as const;
@@ -38,13 +44,13 @@ export class ValuesStrategy implements BulkWriteStrategy {
     let inserted = 0;
 
     for (const chunk of chunkRanges(rows.length, size)) {
-      const builder = queryRunner.manager
-        .createQueryBuilder()
+      const builder = new QuotingInsertQueryBuilder<Entity>(queryRunner.manager.createQueryBuilder())
         .insert()
         .into(metadata.target)
         .values(rows.slice(chunk.start, chunk.end) as QueryDeepPartialEntity<Entity>[])
         .updateEntity(false);
-      if (updates.length && operation.kind === 'upsert') {
+      const updating = updates.length > 0 && operation.kind === 'upsert';
+      if (updating) {
         const conflict = operation.conflictColumns.map((column) => column.databaseName);
         builder.orUpdate(
           updates.map((column) => column.databaseName),
@@ -53,7 +59,8 @@ export class ValuesStrategy implements BulkWriteStrategy {
       } else if (operation.kind !== 'insert') {
         builder.orIgnore();
       }
-      const [sql, parameters] = builder.getQueryAndParameters();
+      const [insert, parameters] = builder.getQueryAndParameters();
+      const sql = updating ? insert + guardClause(operation) : insert;
       const context = {
         table: quotedTable(metadata),
         operation: operation.kind,

@@ -1,5 +1,4 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import type { EntityMetadata } from 'typeorm';
 
 /** One call's intent, with property paths resolved to columns. */
 export type WriteOperation =
@@ -10,26 +9,20 @@ export type WriteOperation =
       kind: 'upsert';
       conflictColumns: ColumnMetadata[];
       updateColumns: ColumnMetadata[] | 'all-but-conflict';
+      /** A conflicting row is updated only when the incoming row is newer by this column (newer-row.ts). */
+      updateIfNewer?: ColumnMetadata;
     };
 
-export type WriteKind = WriteOperation['kind'];
+export type UpsertOperation = Extract<WriteOperation, { kind: 'upsert' }>;
 
-export function resolveColumns(metadata: EntityMetadata, paths: readonly string[]): ColumnMetadata[] {
-  return paths.map((path) => {
-    const column = metadata.findColumnWithPropertyPath(path);
-    if (!column) {
-      throw new Error(`${metadata.name} has no column at property path "${path}"`);
-    }
-    return column;
-  });
-}
+export type WriteKind = WriteOperation['kind'];
 
 /**
  * The columns an upsert overwrites among those a statement writes: an explicit list is kept only where
  * the statement has the column, so a row shape that lacks it leaves the stored value alone.
  */
 export function columnsToUpdate(
-  operation: Extract<WriteOperation, { kind: 'upsert' }>,
+  operation: UpsertOperation,
   written: readonly ColumnMetadata[],
 ): ColumnMetadata[] {
   const requested = operation.updateColumns;

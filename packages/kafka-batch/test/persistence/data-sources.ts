@@ -1,16 +1,24 @@
 import { DataSource } from 'typeorm';
 import type { EntityClassOrSchema } from '@org/kafka-batch/persistence';
 
-export async function postgresDataSource(url: string, entities: EntityClassOrSchema[]): Promise<DataSource> {
-  return new DataSource({ type: 'postgres', url, entities, synchronize: true }).initialize();
+/** `synchronize: false` for tables a test creates itself. */
+export async function postgresDataSource(
+  url: string,
+  entities: EntityClassOrSchema[],
+  { synchronize = true } = {},
+): Promise<DataSource> {
+  return new DataSource({ type: 'postgres', url, entities, synchronize }).initialize();
 }
 
-export async function sqliteDataSource(entities: EntityClassOrSchema[]): Promise<DataSource> {
+export async function sqliteDataSource(
+  entities: EntityClassOrSchema[],
+  { synchronize = true } = {},
+): Promise<DataSource> {
   return new DataSource({
     type: 'better-sqlite3',
     database: ':memory:',
     entities,
-    synchronize: true,
+    synchronize,
   }).initialize();
 }
 

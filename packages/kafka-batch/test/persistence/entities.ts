@@ -42,6 +42,26 @@ export class DeviceEvent {
   kind!: string;
 }
 
+/** Each device's latest state, for upserts that must only move forward (`updateIfNewer`). */
+@Entity({ name: 'device_state' })
+export class DeviceState {
+  @PrimaryColumn({ name: 'device_id', type: 'text' })
+  deviceId!: string;
+
+  @Column({ name: 'measured_at', type: 'timestamptz', nullable: true })
+  measuredAt!: Date | null;
+
+  /** A counter past 2^53, which arrives as a string. */
+  @Column({ type: 'bigint', nullable: true })
+  version!: string | null;
+
+  @Column({ type: 'double precision' })
+  temperature!: number;
+
+  @Column({ type: 'text', nullable: true })
+  firmware!: string | null;
+}
+
 export enum Status {
   Active = 'active',
   Retired = 'retired',
@@ -135,3 +155,26 @@ export class AllTypes {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt?: Date;
 }
+
+/**
+ * Names only a correctly quoted identifier can carry: a double quote and a space in the table's name
+ * and in column names. TypeORM's synchronize cannot create it (it does not double the quotes either),
+ * so the tests create it with ODDLY_NAMED_TABLE.
+ */
+@Entity({ name: 'odd "quoted" table' })
+export class OddlyNamed {
+  @PrimaryColumn({ name: 'the "key"', type: 'text' })
+  key!: string;
+
+  @Column({ name: 'a "value"', type: 'integer' })
+  value!: number;
+
+  @Column({ name: 'seen "at"', type: 'timestamptz', nullable: true })
+  seenAt!: Date | null;
+}
+
+export const ODDLY_NAMED_TABLE = `CREATE TABLE "odd ""quoted"" table" (
+  "the ""key""" text PRIMARY KEY,
+  "a ""value""" integer NOT NULL,
+  "seen ""at""" timestamptz
+)`;
