@@ -1,3 +1,5 @@
+import { redactDatabaseUrl } from './database-url.redaction';
+
 /**
  * Small parsers for environment variables. Each failure names the variable, what is allowed and
  * what was found, because a misconfigured pod should say so in its first log line.
@@ -61,16 +63,13 @@ export function postgresUrlVar(env: Env, name: string): string | undefined {
     protocol = new URL(raw).protocol;
   } catch {
     throw new ConfigError(
-      `${name} must be a URL postgres://user[:password]@host[:port]/database (got "${redact(raw)}")`,
+      `${name} must be a URL postgres://user[:password]@host[:port]/database (got "${redactDatabaseUrl(raw)}")`,
     );
   }
   if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
-    throw new ConfigError(`${name} must start with postgres:// or postgresql:// (got "${redact(raw)}")`);
+    throw new ConfigError(
+      `${name} must start with postgres:// or postgresql:// (got "${redactDatabaseUrl(raw)}")`,
+    );
   }
   return raw;
-}
-
-/** Hides the password of a connection string before it reaches a log line. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }

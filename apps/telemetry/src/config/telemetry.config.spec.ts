@@ -15,6 +15,7 @@ describe('telemetryConfigFromEnv', () => {
       localDatabaseUrl: 'postgres://postgres@127.0.0.1:5432/telemetry',
       embeddedDatabase: 'auto',
       embeddedDatabaseDir: '.data/pglite',
+      databaseLogParameters: false,
     });
   });
 
@@ -39,8 +40,13 @@ describe('telemetryConfigFromEnv', () => {
     [{ EMBEDDED_DATABASE: 'yes' }, 'EMBEDDED_DATABASE must be one of auto, never (got "yes")'],
     [
       { DATABASE_URL: 'postgres://u:hunter2@:x' },
-      'DATABASE_URL must be a URL postgres://user[:password]@host[:port]/database (got "postgres://u:***@:x")',
+      'DATABASE_URL must be a URL postgres://user[:password]@host[:port]/database (got "postgres://***@:x")',
     ],
+    [
+      { DATABASE_URL: 'mysql://u:p@ss-hunter2@db/x?password=hunter3' },
+      'DATABASE_URL must start with postgres:// or postgresql:// (got "mysql://u:***@db/x?password=***")',
+    ],
+    [{ DATABASE_LOG_PARAMETERS: 'yes' }, 'DATABASE_LOG_PARAMETERS must be one of false, true (got "yes")'],
   ])(
     'rejects %j, naming the variable, the allowed values and (without a password) the value',
     (env, message) => {

@@ -18,6 +18,8 @@ export interface TelemetryConfig {
   localDatabaseUrl: string;
   embeddedDatabase: EmbeddedDatabaseMode;
   embeddedDatabaseDir: string;
+  /** DATABASE_LOG_PARAMETERS=true: TypeORM logs a failed query with its bound values (debugging only). */
+  databaseLogParameters: boolean;
 }
 
 const HOST_PORT_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
@@ -46,6 +48,7 @@ export function telemetryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Te
       postgresUrlVar(env, 'LOCAL_DATABASE_URL') ?? 'postgres://postgres@127.0.0.1:5432/telemetry',
     embeddedDatabase: choiceVar<EmbeddedDatabaseMode>(env, 'EMBEDDED_DATABASE', 'auto', ['auto', 'never']),
     embeddedDatabaseDir: env.EMBEDDED_DATABASE_DIR || '.data/pglite',
+    databaseLogParameters: choiceVar(env, 'DATABASE_LOG_PARAMETERS', 'false', ['false', 'true']) === 'true',
   };
 }
 

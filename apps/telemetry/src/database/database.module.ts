@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TELEMETRY_CONFIG, TelemetryConfig } from '../config/telemetry.config';
 import { ResolvedDatabase } from './database.resolver';
 import {
   RESOLVED_DATABASE,
@@ -19,9 +20,9 @@ class ResolvedDatabaseModule {}
   imports: [
     TypeOrmModule.forRootAsync({
       imports: [ResolvedDatabaseModule],
-      inject: [RESOLVED_DATABASE],
-      useFactory: (database: ResolvedDatabase) => ({
-        ...telemetryDataSourceOptions(database.url),
+      inject: [RESOLVED_DATABASE, TELEMETRY_CONFIG],
+      useFactory: (database: ResolvedDatabase, config: TelemetryConfig) => ({
+        ...telemetryDataSourceOptions(database.url, config.databaseLogParameters),
         // Fail fast with the driver's message and let the orchestrator restart us, rather than
         // retry for half a minute behind an unready pod.
         retryAttempts: 2,

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { redact } from '../config/env.parsers';
+import { redactDatabaseUrl } from '../config/database-url.redaction';
 import type { TelemetryConfig } from '../config/telemetry.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
@@ -35,7 +35,7 @@ export async function resolveDatabase(settings: DatabaseSettings): Promise<Resol
   if (local === 'created' || local === 'exists') return real(settings.localDatabaseUrl, 'local server');
   if (settings.embeddedDatabase === 'never') {
     throw new Error(
-      `no database: DATABASE_URL is not set, nothing answers at ${redact(settings.localDatabaseUrl)} ` +
+      `no database: DATABASE_URL is not set, nothing answers at ${redactDatabaseUrl(settings.localDatabaseUrl)} ` +
         `(${local.unreachable}), and EMBEDDED_DATABASE=never`,
     );
   }
@@ -49,7 +49,7 @@ export async function resolveDatabase(settings: DatabaseSettings): Promise<Resol
 }
 
 function real(url: string, source: DatabaseSource): ResolvedDatabase {
-  return { url, source, description: `${source} ${redact(url)}`, close: async () => undefined };
+  return { url, source, description: `${source} ${redactDatabaseUrl(url)}`, close: async () => undefined };
 }
 
 /** Creates the local database when the server answers without it; reports when no server answers. */
@@ -84,7 +84,7 @@ async function tryConnect(url: string): Promise<true | { code: string; message: 
   } catch (err) {
     const { code = '', message } = err as { code?: string; message: string };
     if (code === '3D000' || UNREACHABLE.has(code) || /timeout/i.test(message)) return { code, message };
-    throw new Error(`PostgreSQL at ${redact(url)} refused the connection: ${message}`);
+    throw new Error(`PostgreSQL at ${redactDatabaseUrl(url)} refused the connection: ${message}`);
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -30,10 +30,20 @@ describe('resolveListenerOptions', () => {
     });
     expect(resolved.maxBatchDurationMs).toBe(resolved.maxPollIntervalMs);
     expect(resolved.deadLetter.topic('readings')).toBe('readings.DLT');
+    expect(resolved.valueLimits).toEqual({ maxBytes: 1024 * 1024, maxKeys: 10_000, maxDepth: 64 });
+    expect(resolved.deadLetter.stackTrace).toBe('application');
   });
 
   it.each([
     [{ maxPollRecords: 0 }, 'option "maxPollRecords" must be an integer in 1..100000 (got 0)'],
+    [
+      { valueLimits: { maxDepth: 0 } },
+      'option "valueLimits.maxDepth" must be an integer in 1..100000 (got 0)',
+    ],
+    [
+      { valueLimits: { maxKeys: 1.5 } },
+      'option "valueLimits.maxKeys" must be an integer in 1..100000000 (got 1.5)',
+    ],
     [{ maxPollRecords: 100_001 }, 'option "maxPollRecords" must be an integer in 1..100000 (got 100001)'],
     [{ groupId: undefined }, 'option "groupId" must be a non-empty string (the consumer group id)'],
     [
@@ -69,6 +79,10 @@ describe('resolveListenerOptions', () => {
     [
       { deadLetter: { enabled: undefined } },
       'option "deadLetter.enabled" must be true or false (got undefined)',
+    ],
+    [
+      { deadLetter: { stackTrace: 'short' as never } },
+      `option "deadLetter.stackTrace" must be one of 'application', 'none', 'full' (got "short")`,
     ],
     [
       { validate: 'ReadingDto' as never },

@@ -3,8 +3,10 @@ import type {
   DeadLetterOptions,
   ResolvedListenerOptions,
   RetryOptions,
+  ValueLimits,
 } from '../interfaces/batch-listener-options.interface';
 import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';
+import { DEFAULT_DEAD_LETTER_STACK_TRACE } from '../failure/dead-letter.stack-trace';
 import { isTransientError } from '../failure/transient-error.classifier';
 import { resolveGroupInstanceId } from '../membership/group-instance-id';
 import { GIVEN_LISTENER_RULES, RESOLVED_LISTENER_RULES } from './listener-options.rules';
@@ -28,7 +30,12 @@ const RETRY_DEFAULTS: RetryOptions = {
   transient: isTransientError,
   bisect: true,
 };
-const DEAD_LETTER_DEFAULTS: DeadLetterOptions = { enabled: true, topic: (topic) => `${topic}.DLT` };
+const VALUE_LIMIT_DEFAULTS: ValueLimits = { maxBytes: 1024 * 1024, maxKeys: 10_000, maxDepth: 64 };
+const DEAD_LETTER_DEFAULTS: DeadLetterOptions = {
+  enabled: true,
+  topic: (topic) => `${topic}.DLT`,
+  stackTrace: DEFAULT_DEAD_LETTER_STACK_TRACE,
+};
 
 /**
  * Merges a listener's options over the module defaults and the library defaults, and rejects
@@ -60,6 +67,7 @@ export function resolveListenerOptions(
     ackMode: merged.ackMode ?? 'batch',
     deserializer: merged.deserializer ?? 'json',
     validate: merged.validate,
+    valueLimits: { ...VALUE_LIMIT_DEFAULTS, ...module.defaults?.valueLimits, ...own.valueLimits },
     retry: { ...RETRY_DEFAULTS, ...module.defaults?.retry, ...own.retry },
     deadLetter: { ...DEAD_LETTER_DEFAULTS, ...module.defaults?.deadLetter, ...own.deadLetter },
     maxInFlightRecords:

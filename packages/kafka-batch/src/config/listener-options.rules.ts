@@ -45,6 +45,9 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
     ackMode: oneOf('manual', 'batch', 'record'),
     deserializer: orFunction(oneOf('json', 'string', 'raw')),
     validate: optional(aFunction('must be a class-validator DTO class')),
+    'valueLimits.maxBytes': integerIn(1, 2 ** 31 - 1),
+    'valueLimits.maxKeys': integerIn(1, 100_000_000),
+    'valueLimits.maxDepth': integerIn(1, 100_000),
     autoStartup: trueOrFalse,
     assignor: oneOf('cooperative-sticky', 'range', 'roundrobin'),
     groupProtocol: oneOf('classic', 'consumer'),
@@ -54,6 +57,7 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
     'retry.bisect': trueOrFalse,
     'deadLetter.enabled': trueOrFalse,
     'deadLetter.topic': aFunction('must be a function from the source topic to the dead-letter topic'),
+    'deadLetter.stackTrace': oneOf('application', 'none', 'full'),
   },
   relations: [
     (o) =>

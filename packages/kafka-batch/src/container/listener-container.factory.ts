@@ -22,7 +22,12 @@ export class ListenerContainerFactory {
       rebalanceListener,
       consumer: (events) => this.clients.listenerConsumer(options, events),
       deadLetters: deadLetter.enabled
-        ? new DeadLetterPublisher(this.clients.deadLetterProducer(options), groupId, deadLetter.topic)
+        ? new DeadLetterPublisher(
+            this.clients.deadLetterProducer(options),
+            groupId,
+            deadLetter.topic,
+            deadLetter.stackTrace,
+          )
         : undefined,
     });
   }

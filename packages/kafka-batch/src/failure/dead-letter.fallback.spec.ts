@@ -2,7 +2,7 @@ import { CODES } from '@confluentinc/kafka-javascript';
 import { publishWithFallback } from './dead-letter.fallback';
 import { DLT_HEADERS } from './dead-letter.headers';
 import type { DeadLetterRecord } from './dead-letter.record';
-import type { DeadLetter } from './dead-letter.types';
+import type { DeadLetter, Provenance } from './dead-letter.types';
 
 const tooLarge = () =>
   Object.assign(new Error('Broker: Message size too large'), { code: CODES.ERRORS.ERR_MSG_SIZE_TOO_LARGE });
@@ -26,6 +26,8 @@ const letter: DeadLetter = {
   attempts: 0,
 };
 
+const provenance: Provenance = { groupId: 'g', stackTrace: 'application' };
+
 /** A send that answers each call with the next outcome (an error to reject with, or undefined). */
 function sendAnswering(...outcomes: (Error | undefined)[]) {
   const sent: { record: DeadLetterRecord; alone: boolean }[] = [];
@@ -43,7 +45,7 @@ describe('publishWithFallback', () => {
   it('publishes the whole letter in one send when the broker takes it', async () => {
     const { send, sent } = sendAnswering(undefined);
 
-    expect(await publishWithFallback(letter, 'g', send)).toEqual({ status: 'published' });
+    expect(await publishWithFallback(letter, provenance, send)).toEqual({ status: 'published' });
     expect(sent).toHaveLength(1);
     expect(sent[0].alone).toBe(false);
     expect(sent[0].record.value).toEqual(Buffer.from('value'));
@@ -52,7 +54,7 @@ describe('publishWithFallback', () => {
   it('publishes the whole letter when it is refused in a batch but taken alone', async () => {
     const { send, sent } = sendAnswering(tooLarge(), undefined);
 
-    expect(await publishWithFallback(letter, 'g', send)).toEqual({ status: 'published' });
+    expect(await publishWithFallback(letter, provenance, send)).toEqual({ status: 'published' });
     expect(sent.map((s) => [s.alone, s.record.value?.toString()])).toEqual([
       [false, 'value'],
       [true, 'value'],
@@ -64,7 +66,7 @@ describe('publishWithFallback', () => {
     const refusal = tooLarge();
     const { send, sent } = sendAnswering(refusal, tooLarge(), undefined);
 
-    const result = await publishWithFallback(letter, 'g', send);
+    const result = await publishWithFallback(letter, provenance, send);
 
     expect(result).toEqual({ status: 'published-without-value', dropped: ['value'], cause: refusal });
     const { record, alone } = sent[2];
@@ -88,7 +90,7 @@ describe('publishWithFallback', () => {
     });
     const { send, sent } = sendAnswering(invalidRecord, tooLarge(), tooLarge(), undefined);
 
-    const result = await publishWithFallback(letter, 'g', send);
+    const result = await publishWithFallback(letter, provenance, send);
 
     expect(result).toEqual({
       status: 'published-without-value',
@@ -113,7 +115,7 @@ describe('publishWithFallback', () => {
     const last = tooLarge();
     const { send, sent } = sendAnswering(tooLarge(), tooLarge(), tooLarge(), last);
 
-    expect(await publishWithFallback(letter, 'g', send)).toEqual({ status: 'failed', error: last });
+    expect(await publishWithFallback(letter, provenance, send)).toEqual({ status: 'failed', error: last });
     expect(sent).toHaveLength(4);
   });
 
@@ -124,7 +126,7 @@ describe('publishWithFallback', () => {
   ])('fails without dropping anything on %s, which is not the record’s fault', async (_what, error) => {
     const { send, sent } = sendAnswering(error);
 
-    expect(await publishWithFallback(letter, 'g', send)).toEqual({ status: 'failed', error });
+    expect(await publishWithFallback(letter, provenance, send)).toEqual({ status: 'failed', error });
     expect(sent).toHaveLength(1);
   });
 
@@ -132,7 +134,10 @@ describe('publishWithFallback', () => {
     const topicError = invalidTopic();
     const { send, sent } = sendAnswering(tooLarge(), tooLarge(), topicError);
 
-    expect(await publishWithFallback(letter, 'g', send)).toEqual({ status: 'failed', error: topicError });
+    expect(await publishWithFallback(letter, provenance, send)).toEqual({
+      status: 'failed',
+      error: topicError,
+    });
     expect(sent).toHaveLength(3);
   });
 });

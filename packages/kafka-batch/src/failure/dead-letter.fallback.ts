@@ -1,7 +1,7 @@
 import { CODES } from '@confluentinc/kafka-javascript';
 import { asError } from '../common/errors';
 import { deadLetterRecord, DeadLetterRecord } from './dead-letter.record';
-import type { DeadLetter, DeadLetterPart, DeadLetterResult } from './dead-letter.types';
+import type { DeadLetter, DeadLetterPart, DeadLetterResult, Provenance } from './dead-letter.types';
 
 /**
  * Errors about the record itself, which sending it again cannot cure. Everything else (topic
@@ -41,7 +41,7 @@ const STEPS: readonly { dropped: readonly DeadLetterPart[]; alone: boolean }[] =
  */
 export async function publishWithFallback(
   letter: DeadLetter,
-  groupId: string,
+  provenance: Provenance,
   send: DeadLetterSend,
 ): Promise<DeadLetterResult> {
   let cause: Error | undefined;
@@ -50,7 +50,7 @@ export async function publishWithFallback(
     // Parts are dropped only in the steps after a rejection, which set `cause`.
     const omission = dropped.length > 0 ? { dropped, cause: cause! } : undefined;
     try {
-      await send(deadLetterRecord(letter, groupId, omission), alone);
+      await send(deadLetterRecord(letter, provenance, omission), alone);
       return omission ? { status: 'published-without-value', ...omission } : { status: 'published' };
     } catch (err) {
       error = asError(err);

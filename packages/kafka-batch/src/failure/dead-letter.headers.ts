@@ -1,5 +1,6 @@
 import type { MessageHeader } from '@confluentinc/kafka-javascript';
-import type { DeadLetter, DeadLetterPart } from './dead-letter.types';
+import { deadLetterStackTrace } from './dead-letter.stack-trace';
+import type { DeadLetter, DeadLetterPart, Provenance } from './dead-letter.types';
 
 const DLT_HEADER_PREFIX = 'kafka_dlt-';
 
@@ -40,7 +41,10 @@ export function ownHeaders(headers: readonly MessageHeader[] | undefined): [stri
   return own;
 }
 
-export function provenanceHeaders({ raw, reason, attempts }: DeadLetter, groupId: string): MessageHeader[] {
+export function provenanceHeaders(
+  { raw, reason, attempts }: DeadLetter,
+  { groupId, stackTrace }: Provenance,
+): MessageHeader[] {
   return [
     { [DLT_HEADERS.originalTopic]: raw.topic },
     { [DLT_HEADERS.originalPartition]: String(raw.partition) },
@@ -49,7 +53,7 @@ export function provenanceHeaders({ raw, reason, attempts }: DeadLetter, groupId
     { [DLT_HEADERS.originalConsumerGroup]: groupId },
     { [DLT_HEADERS.exceptionClass]: reason.name || reason.constructor?.name || 'Error' },
     { [DLT_HEADERS.exceptionMessage]: reason.message },
-    { [DLT_HEADERS.exceptionStacktrace]: reason.stack ?? '' },
+    { [DLT_HEADERS.exceptionStacktrace]: deadLetterStackTrace(reason, stackTrace) },
     { [DLT_HEADERS.attempts]: String(attempts) },
   ];
 }

@@ -8,11 +8,12 @@ import {
 import { Logger } from '@nestjs/common';
 import { fromCallback } from '../client/rdkafka.types';
 import { asError } from '../common/errors';
-import type { LibrdkafkaConfig } from '../interfaces/batch-listener-options.interface';
+import type { DeadLetterStackTrace, LibrdkafkaConfig } from '../interfaces/batch-listener-options.interface';
 import { publishWithFallback } from './dead-letter.fallback';
 import type { DeadLetterRecord } from './dead-letter.record';
+import { DEFAULT_DEAD_LETTER_STACK_TRACE } from './dead-letter.stack-trace';
 import { DeadLetterTopics } from './dead-letter.topics';
-import type { DeadLetter, DeadLetterResult } from './dead-letter.types';
+import type { DeadLetter, DeadLetterResult, Provenance } from './dead-letter.types';
 
 export { DLT_HEADERS } from './dead-letter.headers';
 export type { DeadLetter, DeadLetterPart, DeadLetterResult } from './dead-letter.types';
@@ -49,6 +50,7 @@ interface PendingDelivery {
 export class DeadLetterPublisher {
   private readonly logger = new Logger(DeadLetterPublisher.name);
   private readonly pending = new Map<number, PendingDelivery>();
+  private readonly provenance: Provenance;
   private admin: IAdminClient | undefined;
   private nextId = 0;
   private connected: Promise<DeadLetterTopics> | undefined;
@@ -58,9 +60,11 @@ export class DeadLetterPublisher {
   /** `producer`: created from deadLetterProducerConfig(); connected on first use, disconnected by close(). */
   constructor(
     private readonly producer: Producer,
-    private readonly groupId: string,
+    groupId: string,
     private readonly topicFor: (sourceTopic: string) => string,
+    stackTrace: DeadLetterStackTrace = DEFAULT_DEAD_LETTER_STACK_TRACE,
   ) {
+    this.provenance = { groupId, stackTrace };
     this.producer.on('delivery-report', (err, report) => {
       const delivery = this.pending.get(report.opaque as number);
       if (!delivery) return;
@@ -91,7 +95,7 @@ export class DeadLetterPublisher {
       const topic = this.topicFor(letter.raw.topic);
       const partitions = await topics.partitionCount(topic, letter.raw.topic);
       const partition = letter.raw.partition < partitions ? letter.raw.partition : null;
-      return await publishWithFallback(letter, this.groupId, (record, alone) =>
+      return await publishWithFallback(letter, this.provenance, (record, alone) =>
         alone ? this.sendAlone(topic, partition, record) : this.send(topic, partition, record),
       );
     } catch (err) {

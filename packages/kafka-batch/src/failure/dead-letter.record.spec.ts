@@ -1,7 +1,7 @@
 import type { MessageHeader } from '@confluentinc/kafka-javascript';
 import { DLT_HEADERS } from './dead-letter.headers';
 import { deadLetterRecord } from './dead-letter.record';
-import type { DeadLetter } from './dead-letter.types';
+import type { DeadLetter, Provenance } from './dead-letter.types';
 
 const reason = Object.assign(new TypeError('bad reading'), { stack: 'TypeError: bad reading\n    at here' });
 
@@ -20,6 +20,8 @@ function letterOf(raw: Partial<DeadLetter['raw']>): DeadLetter {
     attempts: 3,
   };
 }
+
+const fullStack: Provenance = { groupId: 'writers', stackTrace: 'full' };
 
 const provenance = [
   { [DLT_HEADERS.originalTopic]: 'readings' },
@@ -41,7 +43,7 @@ describe('deadLetterRecord', () => {
       { trace: Buffer.from('b') },
     ];
 
-    const record = deadLetterRecord(letterOf({ headers }), 'writers');
+    const record = deadLetterRecord(letterOf({ headers }), fullStack);
 
     expect(record.headers).toEqual([...headers, ...provenance]);
   });
@@ -54,19 +56,25 @@ describe('deadLetterRecord', () => {
       { 'kafka_dlt-anything-else': Buffer.from('x') },
     ];
 
-    const record = deadLetterRecord(letterOf({ headers }), 'writers');
+    const record = deadLetterRecord(letterOf({ headers }), fullStack);
 
     expect(record.headers).toEqual([{ trace: Buffer.from('a') }, ...provenance]);
   });
 
   it('sends each name of a header object as a header of its own (the client reads only the first)', () => {
-    const record = deadLetterRecord(letterOf({ headers: [{ a: 'x', b: Buffer.from('y') }] }), 'writers');
+    const record = deadLetterRecord(letterOf({ headers: [{ a: 'x', b: Buffer.from('y') }] }), fullStack);
 
     expect(record.headers.slice(0, 2)).toEqual([{ a: 'x' }, { b: Buffer.from('y') }]);
   });
 
+  it('cuts the stack trace header as the listener says', () => {
+    const record = deadLetterRecord(letterOf({}), { groupId: 'writers', stackTrace: 'none' });
+
+    expect(record.headers).toContainEqual({ [DLT_HEADERS.exceptionStacktrace]: 'TypeError: bad reading' });
+  });
+
   it('writes -1 as the original value size of a null value it drops', () => {
-    const record = deadLetterRecord(letterOf({ key: Buffer.from('k') }), 'writers', {
+    const record = deadLetterRecord(letterOf({ key: Buffer.from('k') }), fullStack, {
       dropped: ['value'],
       cause: new Error('Broker: Broker failed to validate record'),
     });

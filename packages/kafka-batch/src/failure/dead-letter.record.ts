@@ -1,6 +1,6 @@
 import type { MessageHeader, MessageKey } from '@confluentinc/kafka-javascript';
 import { droppedHeaders, ownHeaders, provenanceHeaders } from './dead-letter.headers';
-import type { DeadLetter, DeadLetterPart } from './dead-letter.types';
+import type { DeadLetter, DeadLetterPart, Provenance } from './dead-letter.types';
 
 /** What goes to the dead-letter topic for one letter. */
 export interface DeadLetterRecord {
@@ -30,7 +30,11 @@ const keepEmpty = <T>(bytes: T): T => (Buffer.isBuffer(bytes) && bytes.length ==
  * repeated header names keep their order), then the provenance headers; with an omission, without
  * the dropped parts and with headers saying what was dropped and why.
  */
-export function deadLetterRecord(letter: DeadLetter, groupId: string, omission?: Omission): DeadLetterRecord {
+export function deadLetterRecord(
+  letter: DeadLetter,
+  provenance: Provenance,
+  omission?: Omission,
+): DeadLetterRecord {
   const { raw } = letter;
   const drops = (part: DeadLetterPart) => omission?.dropped.includes(part) ?? false;
   const own = drops('headers') ? [] : ownHeaders(raw.headers);
@@ -40,7 +44,7 @@ export function deadLetterRecord(letter: DeadLetter, groupId: string, omission?:
     headers: [
       // One name per object: the client sends only an object's first property.
       ...own.map(([name, value]) => ({ [name]: keepEmpty(value) })),
-      ...provenanceHeaders(letter, groupId),
+      ...provenanceHeaders(letter, provenance),
       ...(omission ? droppedHeaders(letter, omission.dropped, omission.cause) : []),
     ],
   };

@@ -1,9 +1,16 @@
+import type { DeadLetterStackTrace } from '../interfaces/batch-listener-options.interface';
 import type { RawRecord } from '../interfaces/raw-record.interface';
 
 export interface DeadLetter {
   raw: RawRecord;
   reason: Error;
   attempts: number;
+}
+
+/** What a listener stamps on each of its dead letters: its consumer group, and how much of the stack. */
+export interface Provenance {
+  groupId: string;
+  stackTrace: DeadLetterStackTrace;
 }
 
 /** What a stripped-down dead letter leaves out of the source record. */

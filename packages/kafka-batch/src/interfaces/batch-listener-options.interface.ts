@@ -43,6 +43,29 @@ export interface DeadLetterOptions {
   enabled: boolean;
   /** Target topic for a source topic. Default `<topic>.DLT`. */
   topic: (sourceTopic: string) => string;
+  /**
+   * The frames of the `kafka_dlt-exception-stacktrace` header, after the error's name and message.
+   * Default 'application': the first 5 outside node_modules and Node's internals, paths relative
+   * to the working directory. 'full': the stack as thrown (install paths, dependency versions);
+   * 'none': no frames.
+   */
+  stackTrace: DeadLetterStackTrace;
+}
+
+export type DeadLetterStackTrace = 'full' | 'application' | 'none';
+
+/**
+ * Bounds on one record's value, checked before it is validated or handed over: a value beyond them
+ * goes to the dead-letter topic with the limit it broke, so no single record can hold the event
+ * loop for long.
+ */
+export interface ValueLimits {
+  /** Bytes of the serialized value. Default 1 MiB (the broker's default message.max.bytes). */
+  maxBytes: number;
+  /** Object keys plus array elements, counted at every depth. Default 10,000. */
+  maxKeys: number;
+  /** Nesting of objects and arrays (a flat object is 1). Default 64. */
+  maxDepth: number;
 }
 
 export interface BatchListenerOptions {
@@ -70,6 +93,8 @@ export interface BatchListenerOptions {
   deserializer?: ValueDeserializer;
   /** A class-validator DTO class; records that fail it go to the dead-letter topic with the reason. */
   validate?: new (...args: never[]) => object;
+  /** Limits on each record's value (decoded values that are objects or arrays: keys and depth too). */
+  valueLimits?: Partial<ValueLimits>;
   retry?: Partial<RetryOptions>;
   deadLetter?: Partial<DeadLetterOptions>;
   /** In-flight budget (fetched, not yet done). Default 4 × maxPollRecords × concurrency records, at least 10,000. */
@@ -101,7 +126,14 @@ export interface BatchListenerOptions {
 export interface ResolvedListenerOptions extends Required<
   Omit<
     BatchListenerOptions,
-    'topics' | 'topicPattern' | 'validate' | 'retry' | 'deadLetter' | 'groupInstanceId' | 'rebalanceListener'
+    | 'topics'
+    | 'topicPattern'
+    | 'validate'
+    | 'valueLimits'
+    | 'retry'
+    | 'deadLetter'
+    | 'groupInstanceId'
+    | 'rebalanceListener'
   >
 > {
   topics: string[];
@@ -109,6 +141,7 @@ export interface ResolvedListenerOptions extends Required<
   rebalanceListener: InjectionToken | undefined;
   topicPattern: RegExp | undefined;
   validate: (new (...args: never[]) => object) | undefined;
+  valueLimits: ValueLimits;
   retry: RetryOptions;
   deadLetter: DeadLetterOptions;
 }

@@ -212,7 +212,7 @@ describe('BulkRepository on PostgreSQL: writes', () => {
   });
 
   describe('failures', () => {
-    it('names the table, the chunk and the offending key, and commits no chunk', async () => {
+    it('names the table, the chunk, the rows and the constraint (not the key values), and commits no chunk', async () => {
       const chunked = new BulkRepository(dataSource, Reading, { chunkSize: 500 });
       const rows = readings(1_500);
       await chunked.insertMany([rows[1_234]]);
@@ -222,19 +222,19 @@ describe('BulkRepository on PostgreSQL: writes', () => {
       expect(error).toBeInstanceOf(BulkWriteError);
       expect(error).toMatchObject({ table: '"reading"', constraint: 'reading_device_ts', code: '23505' });
       expect((error as BulkWriteError).message).toMatch(
-        /^bulk insert into "reading" failed \(unnest, chunk 3\/3, rows 1000\.\.1499\): duplicate key value .*Key \(device_id, ts\)=\(device-34, 2026-01-01 00:20:34\+00\) already exists/,
+        /^bulk insert into "reading" failed \(unnest, chunk 3\/3, rows 1000\.\.1499\): duplicate key value violates unique constraint "reading_device_ts" \(SQLSTATE 23505, constraint reading_device_ts\)$/,
       );
       expect(await count(dataSource, 'reading')).toBe(1);
     });
 
-    it('names the column a NULL violates, with the failing row', async () => {
+    it('names the column a NULL violates, without the failing row', async () => {
       const rows = readings(3);
       rows[1].deviceId = null as unknown as string;
 
       const error = await bulk.insertMany(rows, { strategy: 'unnest' }).catch((e: unknown) => e);
 
       expect(error).toMatchObject({ column: 'device_id', code: '23502' });
-      expect((error as BulkWriteError).message).toMatch(/column device_id; Failing row contains/);
+      expect((error as BulkWriteError).message).toMatch(/\(SQLSTATE 23502, column device_id\)$/);
     });
 
     it('points at the row COPY could not parse', async () => {
