@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxDate, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxDate, Min } from 'class-validator';
+import { IsIsoTimestamp } from './iso-timestamp';
 
 /** A clock more than this far ahead of ours is a broken device clock, not a reading to keep. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -12,9 +12,8 @@ export class ReadingDto {
   })
   deviceId!: string;
 
-  /** When the device measured, ISO 8601. */
-  @Type(() => Date)
-  @IsDate({ message: 'timestamp must be an ISO 8601 date' })
+  /** When the device measured: ISO 8601 with an offset, e.g. 2025-03-07T10:15:00Z. */
+  @IsIsoTimestamp()
   @MaxDate(() => new Date(Date.now() + MAX_CLOCK_SKEW_MS), {
     message: 'timestamp must not be more than 5 minutes in the future',
   })

@@ -42,7 +42,9 @@ export class BatchRunner {
 
   async run(raws: readonly RawRecord[], signals: PartitionSignals): Promise<BatchOutcome> {
     const outcome = new BatchOutcome();
-    const { records, undecodable } = await this.deps.decoder.decode(raws as RawRecord[]);
+    const decoded = await this.deps.decoder.decode(raws, () => everyAborted(raws, signals));
+    if (decoded === 'interrupted') return this.redeliver(raws, outcome);
+    const { records, undecodable } = decoded;
     if (undecodable.length > 0) {
       const letters = undecodable.map(({ raw, reason }) => ({ raw, reason, attempts: 0 }));
       const unpublished = await this.deps.recoverer.recover(
@@ -172,7 +174,7 @@ export class BatchRunner {
     return error;
   }
 
-  private redeliver(records: readonly KafkaRecord[], outcome: BatchOutcome): BatchOutcome {
+  private redeliver(records: readonly TopicPartitionOffset[], outcome: BatchOutcome): BatchOutcome {
     outcome.redeliver(records);
     return outcome;
   }
@@ -188,6 +190,11 @@ export class BatchRunner {
         `${this.deps.options.id}: ${describeRecords([record])} and after were not acknowledged; delivering them again`,
       );
   }
+}
+
+/** Every partition of the records was revoked or stopped: nothing of theirs is worth finishing. */
+function everyAborted(records: readonly TopicPartitionOffset[], signals: PartitionSignals): boolean {
+  return records.every((r) => signals(r.topic, r.partition).aborted);
 }
 
 /** The signal of the records' partitions: aborted as soon as one of them is. */

@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { BatchRunner, ListenerInvoker } from '../batch/batch.runner';
 import type { ConsumerClient, ConsumerEvents } from '../client/consumer.client';
 import type { Clock } from '../common/clock';
+import { timeSlicer } from '../common/event-loop.slicer';
 import { DeadLetterRecoverer, DeadLetterSink } from '../failure/dead-letter.recoverer';
 import { RetryingErrorHandler } from '../failure/retrying.error-handler';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
@@ -20,6 +21,8 @@ import { PollLoop } from './poll.loop';
 
 /** How long a full in-flight budget holds the poll loop at most. */
 const BACKPRESSURE_HOLD_MS = 1_000;
+/** Longest stretch of decoding between two turns of the event loop: probes must answer meanwhile. */
+const DECODE_SLICE_MS = 10;
 
 export interface ListenerContainerDeps {
   /** The user's method behind Nest's context. */
@@ -114,7 +117,10 @@ export function assembleListener(
   });
   const runner = new BatchRunner({
     ...{ options, invoke: deps.invoke, events, clock, logger },
-    decoder: new RecordDecoder(options),
+    decoder: new RecordDecoder(
+      options,
+      timeSlicer(DECODE_SLICE_MS, () => clock.now()),
+    ),
     errors: new RetryingErrorHandler(options.retry, options.id, logger),
     recoverer: new DeadLetterRecoverer(deps.deadLetters, options.id, events, clock, logger),
   });

@@ -1,7 +1,9 @@
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { KafkaRecord } from '../interfaces/kafka-record.interface';
 import type { RawRecord } from '../interfaces/raw-record.interface';
+import { EventLoopSlicer, timeSlicer } from '../common/event-loop.slicer';
 import { RecordValidator } from './record.validator';
+import { checkValueBytes, checkValueShape, ValueLimitError } from './value.limits';
 
 /** A record that could not be turned into a handler value, and why. */
 export interface UndecodableRecord {
@@ -27,40 +29,78 @@ function headerEntries(raw: RawRecord): readonly [string, Buffer][] {
   return entries;
 }
 
-/** Decodes (and optionally validates) raw records into the values handlers receive. */
+/** A batch's records: values for the handler, and those set aside with the reason. */
+export interface DecodedRecords {
+  records: KafkaRecord[];
+  undecodable: UndecodableRecord[];
+}
+
+/**
+ * Decodes (and optionally validates) raw records into the values handlers receive. Every record
+ * is bounded by the value limits, and the batch is worked through in slices of the event loop: a
+ * batch of large values keeps probes answered and a stop prompt.
+ */
 export class RecordDecoder {
   private readonly validator: RecordValidator | undefined;
 
-  constructor(private readonly options: Pick<ResolvedListenerOptions, 'deserializer' | 'validate'>) {
+  constructor(
+    private readonly options: Pick<ResolvedListenerOptions, 'deserializer' | 'validate' | 'valueLimits'>,
+    private readonly slicer: EventLoopSlicer = timeSlicer(10, Date.now),
+  ) {
     this.validator = options.validate ? new RecordValidator(options.validate) : undefined;
   }
 
-  async decode(raws: RawRecord[]): Promise<{ records: KafkaRecord[]; undecodable: UndecodableRecord[] }> {
+  /** 'interrupted' when `stopped()` turned true while the batch was being decoded: none of it is done. */
+  async decode(
+    raws: readonly RawRecord[],
+    stopped: () => boolean = () => false,
+  ): Promise<DecodedRecords | 'interrupted'> {
     const records: KafkaRecord[] = [];
-    const sources: RawRecord[] = [];
     const undecodable: UndecodableRecord[] = [];
+    // Async validations run side by side; their results are put in order at the end.
+    const validations: Promise<KafkaRecord | UndecodableRecord>[] = [];
     for (const raw of raws) {
-      try {
-        records.push(toRecord(raw, this.deserialize(raw)));
-        sources.push(raw);
-      } catch (err) {
-        const reason = `cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`;
-        undecodable.push({ raw, reason: new DeserializationError(reason) });
+      if (this.slicer.due()) {
+        await this.slicer.pause();
+        if (stopped()) return 'interrupted';
       }
+      const decoded = this.decodeOne(raw);
+      if (decoded instanceof Promise) validations.push(decoded);
+      else if ('reason' in decoded) undecodable.push(decoded);
+      else records.push(decoded);
+    }
+    if (validations.length === 0) return { records, undecodable };
+    for (const settled of await Promise.all(validations)) {
+      if ('reason' in settled) undecodable.push(settled);
+      else records.push(settled);
+    }
+    return { records, undecodable };
+  }
+
+  private decodeOne(
+    raw: RawRecord,
+  ): KafkaRecord | UndecodableRecord | Promise<KafkaRecord | UndecodableRecord> {
+    let value: unknown;
+    try {
+      checkValueBytes(raw.value, this.options.valueLimits);
+      value = this.deserialize(raw);
+    } catch (err) {
+      if (err instanceof ValueLimitError) return { raw, reason: err };
+      const reason = `cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`;
+      return { raw, reason: new DeserializationError(reason) };
     }
     const validator = this.validator;
-    if (!validator || records.length === 0) return { records, undecodable };
-    const outcomes = validator.synchronous
-      ? records.map((record) => outcomeOf(() => validator.validateSync(record.value)))
-      : await Promise.all(
-          records.map((record) => validator.validate(record.value).catch((err: Error) => err)),
-        );
-    const valid: KafkaRecord[] = [];
-    outcomes.forEach((outcome, i) => {
-      if (outcome instanceof Error) undecodable.push({ raw: sources[i], reason: outcome });
-      else valid.push({ ...records[i], value: outcome });
-    });
-    return { records: valid, undecodable };
+    try {
+      checkValueShape(value, this.options.valueLimits);
+      if (!validator) return toRecord(raw, value);
+      if (validator.synchronous) return toRecord(raw, validator.validateSync(value));
+    } catch (err) {
+      return { raw, reason: err as Error };
+    }
+    return validator.validate(value).then(
+      (instance) => toRecord(raw, instance),
+      (err: Error) => ({ raw, reason: err }),
+    );
   }
 
   private get deserializerName(): string {
@@ -75,14 +115,6 @@ export class RecordDecoder {
     if (raw.value === null) return null;
     const text = raw.value.toString('utf8');
     return deserializer === 'string' ? text : JSON.parse(text);
-  }
-}
-
-function outcomeOf(validated: () => object): object | Error {
-  try {
-    return validated();
-  } catch (err) {
-    return err as Error;
   }
 }
 

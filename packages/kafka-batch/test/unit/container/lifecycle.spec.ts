@@ -129,4 +129,26 @@ describe('lifecycle (fake consumer)', () => {
     expect(h.handled()).toEqual(['0@0', '0@1', '0@2', '0@3', '0@4']);
     await h.stop();
   });
+
+  it('a stop while a large batch is being decoded gives the batch up between two slices: nothing of it is handled or committed', async () => {
+    let decoded = 0;
+    const h = await startListener({
+      maxPollRecords: 1_000,
+      // Each value takes 4 ms to decode: the decoder hands the event loop back every 10 ms.
+      deserializer: (value) => {
+        h.clock.spend(4);
+        decoded++;
+        return JSON.parse(String(value));
+      },
+    });
+    h.consumer.produce(TOPIC, 0, values(1_000));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => decoded > 0, 'the batch being decoded');
+    await h.stop();
+    expect(decoded).toBeGreaterThan(0);
+    expect(decoded).toBeLessThan(1_000);
+    expect(h.invocations).toEqual([]);
+    expect(h.consumer.committedAt(TOPIC, 0)).toBeUndefined();
+    expect(h.deadLetters.published).toEqual([]);
+  });
 });
