@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
 
 /** How rows reach the database; `auto` lets the repository pick (see strategy.selector.ts). */
-export type BulkStrategyName = 'unnest' | 'values' | 'copy';
+/** Every strategy, in the order the documentation lists them. */
+export const BULK_STRATEGIES = ['unnest', 'values', 'copy'] as const;
+export type BulkStrategyName = (typeof BULK_STRATEGIES)[number];
 export type BulkStrategyChoice = BulkStrategyName | 'auto';
 
 /** A property of the entity, or a dotted path into an embedded one (`'location.lat'`). */

@@ -3,6 +3,7 @@ export { getBulkRepositoryToken, InjectBulkRepository } from './bulk-repository.
 export type { EntityClassOrSchema } from './bulk-repository.decorator';
 export { BulkRepositoryModule } from './bulk-repository.module';
 export { BulkWriteError } from './bulk-write.error';
+export { BULK_STRATEGIES } from './bulk-write.interfaces';
 export type { FailedChunk } from './bulk-write.error';
 export type {
   BulkRepositoryOptions,

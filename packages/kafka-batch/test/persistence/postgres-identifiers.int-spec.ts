@@ -1,10 +1,10 @@
-import { BulkRepository, BulkStrategyName } from '@org/kafka-batch/persistence';
+import { BULK_STRATEGIES, BulkRepository } from '@org/kafka-batch/persistence';
 import { createTestDatabase, TestDatabase } from '@org/testing';
 import { DataSource } from 'typeorm';
 import { postgresDataSource } from './data-sources';
 import { ODDLY_NAMED_TABLE, OddlyNamed } from './entities';
 
-const STRATEGIES: BulkStrategyName[] = ['unnest', 'values', 'copy'];
+const STRATEGIES = BULK_STRATEGIES;
 const TABLE = '"odd ""quoted"" table"';
 
 const row = (key: string, value: number, seenAt: Date | null = null): OddlyNamed => ({ key, value, seenAt });

@@ -1,10 +1,10 @@
-import { BulkRepository, BulkStrategyName, UpsertOptions } from '@org/kafka-batch/persistence';
+import { BULK_STRATEGIES, BulkRepository, UpsertOptions } from '@org/kafka-batch/persistence';
 import { createTestDatabase, TestDatabase } from '@org/testing';
 import { DataSource } from 'typeorm';
 import { postgresDataSource } from './data-sources';
 import { DeviceState } from './entities';
 
-const STRATEGIES: BulkStrategyName[] = ['unnest', 'values', 'copy'];
+const STRATEGIES = BULK_STRATEGIES;
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
 const state = (deviceId: string, measuredAt: Date | null, temperature: number): DeviceState => ({

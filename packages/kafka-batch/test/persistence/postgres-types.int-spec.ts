@@ -1,11 +1,11 @@
-import { BulkRepository, BulkStrategyName } from '@org/kafka-batch/persistence';
+import { BULK_STRATEGIES, BulkRepository } from '@org/kafka-batch/persistence';
 import { createTestDatabase, TestDatabase } from '@org/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AllTypes, Status } from './entities';
 import { postgresDataSource } from './data-sources';
 
-const STRATEGIES: BulkStrategyName[] = ['unnest', 'values', 'copy'];
+const STRATEGIES = BULK_STRATEGIES;
 const AWKWARD_TEXT =
   'tab\there, line\nbreak, cr\r, back\\slash \\N, "double" \'single\', ünïcødé 🚀, {braces}';
 

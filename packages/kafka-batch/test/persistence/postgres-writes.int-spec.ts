@@ -1,4 +1,4 @@
-import { BulkRepository, BulkStrategyName, BulkWriteError } from '@org/kafka-batch/persistence';
+import { BULK_STRATEGIES, BulkRepository, BulkWriteError } from '@org/kafka-batch/persistence';
 import { createTestDatabase, TestDatabase } from '@org/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -6,7 +6,7 @@ import { count, postgresDataSource } from './data-sources';
 import { DeviceEvent, Reading } from './entities';
 import { readings } from './readings';
 
-const STRATEGIES: BulkStrategyName[] = ['unnest', 'values', 'copy'];
+const STRATEGIES = BULK_STRATEGIES;
 
 describe('BulkRepository on PostgreSQL: writes', () => {
   let database: TestDatabase;

@@ -1,4 +1,4 @@
-import { BulkRepository, BulkStrategyName, BulkWriteError } from '@org/kafka-batch/persistence';
+import { BULK_STRATEGIES, BulkRepository, BulkWriteError } from '@org/kafka-batch/persistence';
 import { createTestDatabase, TestDatabase } from '@org/testing';
 import { inspect } from 'node:util';
 import { DataSource } from 'typeorm';
@@ -6,7 +6,7 @@ import { postgresDataSource } from './data-sources';
 import { Reading } from './entities';
 import { readings } from './readings';
 
-const STRATEGIES: BulkStrategyName[] = ['unnest', 'values', 'copy'];
+const STRATEGIES = BULK_STRATEGIES;
 
 /** In every row written: a device id, a firmware, and one reading's unreadable temperature. */
 const PRIVATE = 'Private-7f3a';
