@@ -17,16 +17,22 @@ export function parseIsoTimestamp(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const match = ISO_TIMESTAMP.exec(value);
   if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
-  const [fraction = '', sign, offsetHours, offsetMinutes] = match.slice(7);
+  // Read field by field: this runs for every reading, and arrays of the fields would be garbage.
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6]);
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const offsetMs = sign === undefined ? 0 : offsetOf(sign, Number(offsetHours), Number(offsetMinutes));
+  const offsetMs = match[8] === undefined ? 0 : offsetOf(match[8], Number(match[9]), Number(match[10]));
   if (Number.isNaN(offsetMs)) return undefined;
-  const instant = new Date(0);
-  instant.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0..99 as 1900..1999
-  instant.setUTCHours(hour, minute, second, Number(fraction.slice(0, 3).padEnd(3, '0')));
-  return new Date(instant.getTime() - offsetMs);
+  const milliseconds = match[7] === undefined ? 0 : Number(match[7].slice(0, 3).padEnd(3, '0'));
+  let instant = Date.UTC(year, month - 1, day, hour, minute, second, milliseconds);
+  // Date.UTC reads the years 0..99 as 1900..1999.
+  if (year < 100) instant = new Date(instant).setUTCFullYear(year);
+  return new Date(instant - offsetMs);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
