@@ -12,6 +12,8 @@ export interface DemoResult {
   deadLettered: number;
   dltTopic: string;
   drainSeconds: number | undefined;
+  /** The most any partition was behind while the load ran, after the warm-up; one batch is the bound. */
+  partitionLag: { max: number; warmUpSeconds: number; batch: number };
   probes: Record<string, number>;
   shutdown: string;
 }
@@ -33,6 +35,9 @@ export function demoReport(r: DemoResult): { text: string; ok: boolean } {
       ok: exact ? r.deadLettered === invalid : r.deadLettered >= invalid,
       text: `dead-lettered ${exact ? '=' : '≥'} invalid readings sent`,
     },
+    ...(exact
+      ? [{ ok: r.partitionLag.max <= r.partitionLag.batch, text: 'lag under one batch per partition' }]
+      : []),
     { ok: r.drainSeconds !== undefined, text: 'lag reached zero' },
     { ok: Object.values(r.probes).every((status) => status === 200), text: 'probes answered 200' },
     { ok: r.simulation.errors === 0, text: 'no produce errors' },
@@ -58,6 +63,11 @@ export function demoReport(r: DemoResult): { text: string; ok: boolean } {
         `device_latest ${n(r.rowsAfter.device_latest)}`,
     ],
     ['dead-lettered', `${n(r.deadLettered)} on ${r.dltTopic}`],
+    [
+      'lag under load',
+      `at most ${n(r.partitionLag.max)} records behind on any partition after a ${r.partitionLag.warmUpSeconds.toFixed(0)} s ` +
+        `warm-up (one batch: ${n(r.partitionLag.batch)})`,
+    ],
     [
       'lag to zero',
       r.drainSeconds === undefined
