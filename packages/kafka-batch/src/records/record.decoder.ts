@@ -55,8 +55,7 @@ export class RecordDecoder {
     raws: readonly RawRecord[],
     stopped: () => boolean = () => false,
   ): Promise<DecodedRecords | 'interrupted'> {
-    const records: KafkaRecord[] = [];
-    const undecodable: UndecodableRecord[] = [];
+    const decoded: DecodedRecords = { records: [], undecodable: [] };
     // Async validations run side by side; their results are put in order at the end.
     const validations: Promise<KafkaRecord | UndecodableRecord>[] = [];
     for (const raw of raws) {
@@ -64,43 +63,47 @@ export class RecordDecoder {
         await this.slicer.pause();
         if (stopped()) return 'interrupted';
       }
-      const decoded = this.decodeOne(raw);
-      if (decoded instanceof Promise) validations.push(decoded);
-      else if ('reason' in decoded) undecodable.push(decoded);
-      else records.push(decoded);
+      const validation = this.decodeInto(decoded, raw);
+      if (validation !== undefined) validations.push(validation);
     }
-    if (validations.length === 0) return { records, undecodable };
     for (const settled of await Promise.all(validations)) {
-      if ('reason' in settled) undecodable.push(settled);
-      else records.push(settled);
+      if ('reason' in settled) decoded.undecodable.push(settled);
+      else decoded.records.push(settled);
     }
-    return { records, undecodable };
+    return decoded;
   }
 
-  private decodeOne(
+  /** Adds the record to `decoded`, or returns its async validation, whose result is added in order later. */
+  private decodeInto(
+    { records, undecodable }: DecodedRecords,
     raw: RawRecord,
-  ): KafkaRecord | UndecodableRecord | Promise<KafkaRecord | UndecodableRecord> {
+  ): Promise<KafkaRecord | UndecodableRecord> | undefined {
     let value: unknown;
     try {
       checkValueBytes(raw.value, this.options.valueLimits);
       value = this.deserialize(raw);
     } catch (err) {
-      if (err instanceof ValueLimitError) return { raw, reason: err };
-      const reason = `cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`;
-      return { raw, reason: new DeserializationError(reason) };
+      if (err instanceof ValueLimitError) undecodable.push({ raw, reason: err });
+      else {
+        const reason = `cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`;
+        undecodable.push({ raw, reason: new DeserializationError(reason) });
+      }
+      return undefined;
     }
     const validator = this.validator;
     try {
       checkValueShape(value, this.options.valueLimits);
-      if (!validator) return toRecord(raw, value);
-      if (validator.synchronous) return toRecord(raw, validator.validateSync(value));
+      if (!validator) records.push(toRecord(raw, value));
+      else if (validator.synchronous) records.push(toRecord(raw, validator.validateSync(value)));
+      else
+        return validator.validate(value).then(
+          (instance) => toRecord(raw, instance),
+          (err: Error) => ({ raw, reason: err }),
+        );
     } catch (err) {
-      return { raw, reason: err as Error };
+      undecodable.push({ raw, reason: err as Error });
     }
-    return validator.validate(value).then(
-      (instance) => toRecord(raw, instance),
-      (err: Error) => ({ raw, reason: err }),
-    );
+    return undefined;
   }
 
   private get deserializerName(): string {
