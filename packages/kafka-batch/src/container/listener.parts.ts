@@ -10,7 +10,7 @@ import { RebalanceNotifier } from '../membership/rebalance.notifier';
 import { RebalanceProtocol } from '../membership/rebalance.protocol';
 import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
 import { OffsetCommitter } from '../offsets/offset.committer';
-import { RecordDecoder } from '../records/record.decoder';
+import { DECODE_SLICE_MS, RecordDecoder } from '../records/record.decoder';
 import { AssignedPartitions } from './assigned.partitions';
 import { Backpressure } from './backpressure';
 import { BatchDispatcher } from './batch.dispatcher';
@@ -21,8 +21,6 @@ import { PollLoop } from './poll.loop';
 
 /** How long a full in-flight budget holds the poll loop at most. */
 const BACKPRESSURE_HOLD_MS = 1_000;
-/** Longest stretch of decoding between two turns of the event loop: probes must answer meanwhile. */
-const DECODE_SLICE_MS = 10;
 
 export interface ListenerContainerDeps {
   /** The user's method behind Nest's context. */

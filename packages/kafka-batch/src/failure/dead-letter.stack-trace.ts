@@ -1,13 +1,12 @@
 import { basename, isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { STACK_FRAME } from '../common/errors';
 import type { DeadLetterStackTrace } from '../interfaces/batch-listener-options.interface';
 
 export const DEFAULT_DEAD_LETTER_STACK_TRACE: DeadLetterStackTrace = 'application';
 
 /** Enough to find where the handler failed; the way there is in the service's own logs. */
 const APPLICATION_FRAMES = 5;
-
-const FRAME_LINE = /^\s+at /;
 
 /**
  * A frame's file: an absolute path (CommonJS) or a file URL (ES modules), before `:line:column`.
@@ -29,7 +28,7 @@ export function deadLetterStackTrace(error: Error, depth: DeadLetterStackTrace, 
   const stack = error.stack ?? '';
   if (depth === 'full') return stack;
   const lines = stack.split('\n');
-  const firstFrame = lines.findIndex((line) => FRAME_LINE.test(line));
+  const firstFrame = lines.findIndex((line) => STACK_FRAME.test(line));
   if (firstFrame < 0) return stack;
   const head = lines.slice(0, firstFrame);
   if (depth === 'none') return head.join('\n');

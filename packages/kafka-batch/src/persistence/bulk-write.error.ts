@@ -1,3 +1,4 @@
+import { messageOf, STACK_FRAME } from '../common/errors';
 import type { BulkStrategyName } from './bulk-write.interfaces';
 import type { Chunk } from './chunking';
 import type { WriteKind } from './write.operation';
@@ -129,8 +130,6 @@ function describe(
   return `bulk ${operation} into ${table} failed (${where.join(', ')}): ${reason}${facts.length ? ` (${facts.join(', ')})` : ''}${detail}`;
 }
 
-const messageOf = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
-
 /**
  * In a data exception (SQLSTATE class 22: invalid input syntax, value out of range…) PostgreSQL
  * quotes the input it could not take, a bound value; from the first quote to the last, as the
@@ -149,7 +148,7 @@ function withoutValues(cause: unknown, code: string | undefined): Error | undefi
   if (!(cause instanceof Error)) return undefined;
   const summary = Object.assign(new Error(maskedInput(cause.message, code)), code ? { code } : {});
   summary.name = cause.name;
-  const frames = (cause.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  const frames = (cause.stack ?? '').split('\n').filter((line) => STACK_FRAME.test(line));
   summary.stack = [`${summary.name}: ${summary.message}`, ...frames].join('\n');
   return summary;
 }

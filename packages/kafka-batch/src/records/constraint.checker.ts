@@ -3,7 +3,7 @@ import type { ValidationArguments } from 'class-validator';
 
 type ValidatedClass = new (...args: never[]) => object;
 type MetadataStorage = ReturnType<typeof ClassValidator.getMetadataStorage>;
-type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
+export type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
 type Instance = Record<string, unknown>;
 
 interface ConstraintCheck {
@@ -31,11 +31,14 @@ interface PropertyChecks {
 export class ConstraintChecker {
   private constructor(private readonly properties: readonly PropertyChecks[]) {}
 
-  static compile(validator: typeof ClassValidator, type: ValidatedClass): ConstraintChecker | undefined {
+  /** `metadatas`: the class's, as validateSync(instance) looks them up. */
+  static compile(
+    validator: typeof ClassValidator,
+    type: ValidatedClass,
+    metadatas: readonly ValidationMetadata[],
+  ): ConstraintChecker | undefined {
     const storage = validator.getMetadataStorage();
     const { ValidationTypes } = validator;
-    // The arguments validateSync(instance) uses without options: no groups, `always` and `strictGroups` off.
-    const metadatas = storage.getTargetValidationMetadatas(type, '', false, false);
     // class-validator rejects a class without metadata as "an unknown value": leave it that verdict.
     if (metadatas.length === 0) return undefined;
     const byProperty = new Map<string, PropertyChecks>();

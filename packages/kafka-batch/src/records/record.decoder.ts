@@ -29,6 +29,9 @@ function headerEntries(raw: RawRecord): readonly [string, Buffer][] {
   return entries;
 }
 
+/** Longest stretch of decoding between two turns of the event loop: probes must answer meanwhile. */
+export const DECODE_SLICE_MS = 10;
+
 /** A batch's records: values for the handler, and those set aside with the reason. */
 export interface DecodedRecords {
   records: KafkaRecord[];
@@ -45,7 +48,7 @@ export class RecordDecoder {
 
   constructor(
     private readonly options: Pick<ResolvedListenerOptions, 'deserializer' | 'validate' | 'valueLimits'>,
-    private readonly slicer: EventLoopSlicer = timeSlicer(10, Date.now),
+    private readonly slicer: EventLoopSlicer = timeSlicer(DECODE_SLICE_MS, Date.now),
   ) {
     this.validator = options.validate ? new RecordValidator(options.validate) : undefined;
   }

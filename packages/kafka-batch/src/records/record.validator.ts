@@ -1,7 +1,7 @@
 import type * as ClassTransformer from 'class-transformer';
 import type * as ClassValidator from 'class-validator';
 import type { ValidationError } from 'class-validator';
-import { ConstraintChecker } from './constraint.checker';
+import { ConstraintChecker, ValidationMetadata } from './constraint.checker';
 import { InstanceBuilder } from './instance.builder';
 
 export class RecordValidationError extends Error {
@@ -59,9 +59,12 @@ export class RecordValidator {
 
   constructor(private readonly type: ValidatedClass) {
     const { validator, transformer } = this.packages;
-    this.synchronous = validatesSynchronously(validator, type);
-    this.builder = new InstanceBuilder(type, declaredProperties(validator, type), transformer);
-    this.checker = this.synchronous ? ConstraintChecker.compile(validator, type) : undefined;
+    // The arguments validate(instance) uses without options: no groups, `always` and `strictGroups` off.
+    const metadatas = validator.getMetadataStorage().getTargetValidationMetadatas(type, '', false, false);
+    this.synchronous = validatesSynchronously(validator, metadatas);
+    const declared = new Set(metadatas.map((metadata) => metadata.propertyName));
+    this.builder = new InstanceBuilder(type, declared, transformer);
+    this.checker = this.synchronous ? ConstraintChecker.compile(validator, type, metadatas) : undefined;
   }
 
   /** Built and checked by compiled code when it covers the class; the reasons of a failure are class-validator's. */
@@ -92,26 +95,16 @@ export class RecordValidator {
   }
 }
 
-/** Properties class-validator knows on the class (its decorators, inherited ones included). */
-function declaredProperties(
-  { getMetadataStorage }: typeof ClassValidator,
-  type: ValidatedClass,
-): Set<string> {
-  const metadatas = getMetadataStorage().getTargetValidationMetadatas(type, '', false, false);
-  return new Set(metadatas.map((metadata) => metadata.propertyName));
-}
-
 /**
  * Nested objects are validated against their runtime class, which the metadata of this class does
  * not name; they and promised values keep the async path, as does any constraint declared async.
  */
 function validatesSynchronously(
   { getMetadataStorage, ValidationTypes }: typeof ClassValidator,
-  type: ValidatedClass,
+  metadatas: readonly ValidationMetadata[],
 ): boolean {
   const storage = getMetadataStorage();
-  // The arguments validate(instance) uses without options: no groups, `always` and `strictGroups` off.
-  return storage.getTargetValidationMetadatas(type, '', false, false).every((metadata) => {
+  return metadatas.every((metadata) => {
     if (metadata.type === ValidationTypes.NESTED_VALIDATION) return false;
     if (metadata.type === ValidationTypes.PROMISE_VALIDATION) return false;
     if (metadata.type !== ValidationTypes.CUSTOM_VALIDATION) return true;
