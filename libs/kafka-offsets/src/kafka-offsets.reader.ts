@@ -144,7 +144,7 @@ export class KafkaOffsetsReader {
     }
   }
 
-  private groupReader(groupId: string): Promise<KafkaConsumer> {
+  protected groupReader(groupId: string): Promise<KafkaConsumer> {
     let reader = this.groupReaders.get(groupId);
     if (!reader) {
       const consumer = new KafkaConsumer(

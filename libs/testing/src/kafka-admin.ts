@@ -33,6 +33,16 @@ export class KafkaAdmin extends KafkaOffsetsReader {
     if (result.error) throw result.error;
   }
 
+  /** Sets an empty group's committed offsets, as `kafka-consumer-groups --reset-offsets` would. */
+  async commitGroupOffsets(
+    groupId: string,
+    topic: string,
+    offsets: ReadonlyMap<number, number>,
+  ): Promise<void> {
+    const consumer = await this.groupReader(groupId);
+    consumer.commitSync([...offsets].map(([partition, offset]) => ({ topic, partition, offset })));
+  }
+
   private async waitForPartitions(topic: string, partitions: number): Promise<void> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const count = await this.partitionCount(topic).catch(() => 0);

@@ -6,7 +6,13 @@ export { DeserializationError } from './records/record.decoder';
 export { RecordValidationError, RecordValidator } from './records/record.validator';
 export { ValueLimitError } from './records/value.limits';
 export { BatchListener } from './discovery/batch-listener.decorator';
-export { Ack, Batch, Values } from './discovery/kafka-batch-params';
+export { Ack, Batch, BatchTransaction, Values } from './discovery/kafka-batch-params';
+export { OffsetsFencedError } from './exactly-once/offsets-fenced.error';
+export {
+  DEFAULT_OFFSETS_TABLE,
+  KafkaBatchOffsetsMigration,
+  offsetsTableDdl,
+} from './exactly-once/offsets-table.migration';
 export { DLT_HEADERS } from './failure/dead-letter.publisher';
 export { BatchListenerFailedError } from './failure/retry.policy';
 export { KafkaClientFactory } from './client/kafka-client.factory';

@@ -4,7 +4,9 @@ import { partitionKey, TopicPartitionOffset } from '../common/topic-partition';
 export type Redelivery =
   | { from: number; backoffMs: number }
   /** An outage, not bad records: the backoff grows with the partition's transient failures in a row. */
-  | { from: number; transient: true; cause: string };
+  | { from: number; transient: true; cause: string }
+  /** Exactly-once mode: the stored offset moved under this member; the partition goes where it says. */
+  | { from: number; reposition: true };
 
 export interface PartitionOutcome {
   /** Offsets done in this batch: handled and acknowledged, or confirmed on the dead-letter topic. */
@@ -45,10 +47,19 @@ export class BatchOutcome {
     for (const r of records) this.redeliverFrom(r, { from: r.offset, transient: true, cause });
   }
 
-  /** The earliest redelivery of a partition wins: nothing at or after it is done. */
+  /** Partitions continue at these offsets, whatever else this batch came to for them. */
+  reposition(stored: Iterable<TopicPartitionOffset>): void {
+    // A partition without a stored offset (its row was deleted) is simply delivered again.
+    for (const r of stored)
+      if (r.offset >= 0) this.partition(r).redelivery = { from: r.offset, reposition: true };
+  }
+
+  /** The earliest redelivery of a partition wins (nothing at or after it is done), unless it was repositioned. */
   private redeliverFrom(record: TopicPartitionOffset, redelivery: Redelivery): void {
     const outcome = this.partition(record);
-    if (!outcome.redelivery || redelivery.from < outcome.redelivery.from) outcome.redelivery = redelivery;
+    const current = outcome.redelivery;
+    if (current && 'reposition' in current) return;
+    if (!current || redelivery.from < current.from) outcome.redelivery = redelivery;
   }
 
   private partition({ topic, partition }: TopicPartitionOffset): PartitionOutcome {

@@ -11,9 +11,18 @@ import type { RecordDecoder } from '../records/record.decoder';
 import { BatchAcknowledgment } from './batch.acknowledgment';
 import { BatchOutcome } from './batch.outcome';
 import { createBatch } from './kafka-batch';
+import { OffsetsFencedError } from '../exactly-once/offsets-fenced.error';
+import type { OffsetTransactions } from '../exactly-once/offset.transactions';
 
-/** The user's method behind Nest's context (guards, interceptors, pipes, filters); rejects when it failed. */
-export type ListenerInvoker = (payload: KafkaBatch | KafkaRecord, ack: Acknowledgment) => Promise<unknown>;
+/**
+ * The user's method behind Nest's context (guards, interceptors, pipes, filters); rejects when it
+ * failed. In exactly-once mode it also gets the transaction's EntityManager.
+ */
+export type ListenerInvoker = (
+  payload: KafkaBatch | KafkaRecord,
+  ack: Acknowledgment,
+  transaction?: unknown,
+) => Promise<unknown>;
 
 /** Each partition's signal: aborted when it is revoked or the listener stops. */
 export type PartitionSignals = (topic: string, partition: number) => AbortSignal;
@@ -24,6 +33,8 @@ export interface BatchRunnerDeps {
   decoder: Pick<RecordDecoder, 'decode'>;
   errors: RetryingErrorHandler;
   recoverer: Pick<DeadLetterRecoverer, 'recover'>;
+  /** Exactly-once mode: invocations are transactions that store offsets; dead letters move them too. */
+  storedOffsets?: Pick<OffsetTransactions, 'skipPast'>;
   events: ListenerEvents;
   clock: Clock;
   logger: { warn(message: string): void };
@@ -57,6 +68,10 @@ export class BatchRunner {
       outcome.done(letters.filter((l) => !unpublished.includes(l)).map((l) => l.raw));
       if (unpublished.length > 0) {
         outcome.redeliver([...records, ...unpublished.map((l) => l.raw)]);
+        return outcome;
+      }
+      if ((await this.skipPast(leadingOnTheirPartitions(undecodable, records), outcome)) === 'interrupted') {
+        outcome.redeliver(records);
         return outcome;
       }
     }
@@ -100,9 +115,19 @@ export class BatchRunner {
         this.warnUnacknowledged(ack.settle(remaining, outcome));
         return 'settled';
       }
+      if (error instanceof OffsetsFencedError) {
+        outcome.redeliver(remaining);
+        outcome.reposition(error.stored);
+        return 'interrupted';
+      }
       remaining = ack.settleBeforeFailure(remaining, outcome);
       const { doneBefore, failing: failingCount } = errors.locate(error, remaining);
-      outcome.done(remaining.slice(0, doneBefore));
+      if (doneBefore > 0 && this.deps.storedOffsets) {
+        // Its transaction rolled back what the handler did before the failing record: that goes again alone.
+        const before = remaining.slice(0, doneBefore);
+        if ((await this.handle(before, outcome, signals, attemptsAllowed, spent)) === 'interrupted')
+          return this.interrupt(remaining.slice(doneBefore), outcome);
+      } else outcome.done(remaining.slice(0, doneBefore));
       remaining = remaining.slice(doneBefore);
       if (remaining.length === 0) return 'settled';
       const failing = remaining.slice(0, failingCount);
@@ -130,6 +155,8 @@ export class BatchRunner {
           if ((await this.deps.recoverer.recover(letters, signalOf(failing, signals))).length > 0)
             return this.interrupt(remaining, outcome);
           outcome.done(failing);
+          if ((await this.skipPast(failing, outcome)) === 'interrupted')
+            return this.interrupt(remaining.slice(failing.length), outcome);
           remaining = remaining.slice(failing.length);
           attempt = 0;
           failingSince = '';
@@ -150,6 +177,27 @@ export class BatchRunner {
     if ((await this.handle(records.slice(0, half), outcome, signals, 1, spent)) === 'interrupted')
       return this.interrupt(records.slice(half), outcome);
     return this.handle(records.slice(half), outcome, signals, 1, spent);
+  }
+
+  /**
+   * Exactly-once mode: the stored offsets move past dead-lettered records now, so no later owner
+   * publishes them again. When the database cannot do it, the next transaction of the partition
+   * will (a crash before that publishes them again); a fence stops the batch there.
+   */
+  private async skipPast(records: readonly TopicPartitionOffset[], outcome: BatchOutcome): Promise<Settled> {
+    if (!this.deps.storedOffsets || records.length === 0) return 'settled';
+    try {
+      await this.deps.storedOffsets.skipPast(records);
+    } catch (err) {
+      if (err instanceof OffsetsFencedError) {
+        outcome.reposition(err.stored);
+        return 'interrupted';
+      }
+      this.deps.logger.warn(
+        `${this.deps.options.id}: cannot store the offsets past dead-lettered ${describeRecords(records)} yet: ${messageOf(err)}`,
+      );
+    }
+    return 'settled';
   }
 
   /** Runs the handler once; returns what it threw, or undefined. */
@@ -202,6 +250,21 @@ function signalOf(records: readonly TopicPartitionOffset[], signals: PartitionSi
   const distinct = new Set<AbortSignal>();
   for (const r of records) distinct.add(signals(r.topic, r.partition));
   return distinct.size === 1 ? distinct.values().next().value! : AbortSignal.any([...distinct]);
+}
+
+/** Records of `these` that come before every record of `others` on their partition. */
+function leadingOnTheirPartitions(
+  these: readonly { raw: TopicPartitionOffset }[],
+  others: readonly TopicPartitionOffset[],
+): TopicPartitionOffset[] {
+  const firstOther = new Map<string, number>();
+  for (const r of others) {
+    const key = partitionKey(r.topic, r.partition);
+    if (!firstOther.has(key)) firstOther.set(key, r.offset);
+  }
+  return these
+    .map((t) => t.raw)
+    .filter((r) => r.offset < (firstOther.get(partitionKey(r.topic, r.partition)) ?? Infinity));
 }
 
 function rawOf(record: KafkaRecord): RawRecord {

@@ -1,6 +1,7 @@
 import type {
   BatchListenerOptions,
   DeadLetterOptions,
+  ExactlyOnceOptions,
   ResolvedListenerOptions,
   RetryOptions,
   ValueLimits,
@@ -9,6 +10,7 @@ import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-o
 import { DEFAULT_DEAD_LETTER_STACK_TRACE } from '../failure/dead-letter.stack-trace';
 import { isTransientError } from '../failure/transient-error.classifier';
 import { resolveGroupInstanceId } from '../membership/group-instance-id';
+import { DEFAULT_OFFSETS_TABLE } from '../exactly-once/offsets-table.migration';
 import { GIVEN_LISTENER_RULES, RESOLVED_LISTENER_RULES } from './listener-options.rules';
 import { checkOptions } from './option.rules';
 
@@ -80,6 +82,7 @@ export function resolveListenerOptions(
     groupProtocol: merged.groupProtocol ?? 'classic',
     rebalanceListener: merged.rebalanceListener,
     rebalanceListenerTimeoutMs: merged.rebalanceListenerTimeoutMs ?? 10_000,
+    exactlyOnce: resolveExactlyOnce(merged.exactlyOnce),
     rdkafka: { ...module.defaults?.rdkafka, ...own.rdkafka },
   };
 
@@ -91,4 +94,9 @@ export function resolveListenerOptions(
     throw new KafkaBatchConfigError(`@BatchListener "${listenerId}": ${problems.join('; ')}`);
   }
   return resolved;
+}
+
+function resolveExactlyOnce(given: BatchListenerOptions['exactlyOnce']): ExactlyOnceOptions | undefined {
+  if (given === undefined || given === false) return undefined;
+  return { dataSource: 'default', table: DEFAULT_OFFSETS_TABLE, ...(given === true ? {} : given) };
 }

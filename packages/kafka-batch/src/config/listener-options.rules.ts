@@ -8,6 +8,7 @@ import {
   aRegExp,
   describeValue,
   integerIn,
+  matching,
   nonEmptyString,
   nonEmptyStringList,
   oneOf,
@@ -19,6 +20,8 @@ import {
   when,
 } from './option.rules';
 import { BROKER_OWNED_UNDER_CONSUMER_PROTOCOL, ownedRdkafkaProblems } from './owned-rdkafka.properties';
+
+const SQL_TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
 /** What a listener runs with: every value after the defaults were applied. */
 export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
@@ -58,6 +61,14 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
     'deadLetter.enabled': trueOrFalse,
     'deadLetter.topic': aFunction('must be a function from the source topic to the dead-letter topic'),
     'deadLetter.stackTrace': oneOf('application', 'none', 'full'),
+    'exactlyOnce.dataSource': when(
+      (o: ResolvedListenerOptions) => o.exactlyOnce !== undefined,
+      nonEmptyString('must be the name of a TypeORM data source'),
+    ),
+    'exactlyOnce.table': when(
+      (o: ResolvedListenerOptions) => o.exactlyOnce !== undefined,
+      matching(SQL_TABLE_NAME, 'must be a table name, optionally schema-qualified (letters, digits, _)'),
+    ),
   },
   relations: [
     (o) =>
@@ -86,6 +97,10 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
         : `options "retry" need initialDelayMs >= 0, maxDelayMs >= initialDelayMs and multiplier >= 1 (got ${describeValue({ initialDelayMs, multiplier, maxDelayMs })})`,
     (o) => ownedRdkafkaProblems(o.rdkafka, o.groupProtocol),
     (o) => (o.validate ? validationPackagesProblem() : undefined),
+    (o) =>
+      o.exactlyOnce && o.ackMode === 'manual'
+        ? `option "ackMode" must be 'batch' or 'record' with exactlyOnce: the transaction commits everything the handler wrote, so a partial acknowledgment cannot be honoured (got 'manual')`
+        : undefined,
   ],
 };
 

@@ -81,6 +81,11 @@ export const aFunction =
   (value) =>
     typeof value === 'function' ? undefined : requirement;
 
+export const matching =
+  (pattern: RegExp, requirement: string): OptionCheck<unknown> =>
+  (value) =>
+    typeof value === 'string' && pattern.test(value) ? undefined : requirement;
+
 export const aRegExp: OptionCheck<unknown> = (value) =>
   value instanceof RegExp ? undefined : 'must be a regular expression';
 

@@ -20,7 +20,7 @@ export interface OutcomeApplierDeps {
   runner: Pick<BatchRunner, 'run'>;
   partitions: AssignedPartitions;
   backpressure: Pick<Backpressure, 'release' | 'afterPoll'>;
-  seeker: Pick<PartitionSeeker, 'redeliver' | 'applyPendingSeek'>;
+  seeker: Pick<PartitionSeeker, 'redeliver' | 'startAt' | 'applyPendingSeek'>;
   committer: Pick<OffsetCommitter, 'request'>;
   logger: LoggerService;
   /** False while the listener stops: paused partitions stay paused. */
@@ -61,12 +61,14 @@ export class BatchOutcomeApplier {
     if (outcome?.succeeded) state.transientFailures = 0;
     if (state.revoking) return;
     const redelivery = outcome?.redelivery;
-    if (redelivery) this.deps.seeker.redeliver(state, redelivery.from, this.backoffOf(state, redelivery));
+    if (redelivery && 'reposition' in redelivery) this.deps.seeker.startAt(state, redelivery.from);
+    else if (redelivery)
+      this.deps.seeker.redeliver(state, redelivery.from, this.backoffOf(state, redelivery));
     this.deps.seeker.applyPendingSeek(state);
   }
 
   /** An outage's redelivery waits longer with every transient failure in a row on the partition. */
-  private backoffOf(state: PartitionState, redelivery: Redelivery): number {
+  private backoffOf(state: PartitionState, redelivery: Exclude<Redelivery, { reposition: true }>): number {
     if (!('transient' in redelivery)) return redelivery.backoffMs;
     const backoffMs = retryDelayMs(this.deps.retry, ++state.transientFailures);
     this.deps.logger.warn(

@@ -5,8 +5,13 @@ import { DeadLetterPublisher } from '../failure/dead-letter.publisher';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
 import { KafkaListenerContainer } from './listener.container';
+import type { DataSource } from 'typeorm';
+import { TypeOrmOffsetStore } from '../exactly-once/typeorm-offset.store';
 
-/** Builds a listener's container with its clients: the consumer and, when enabled, the dead-letter publisher. */
+/**
+ * Builds a listener's container with its clients: the consumer and, when enabled, the dead-letter
+ * publisher and the offsets table of the exactly-once mode.
+ */
 @Injectable()
 export class ListenerContainerFactory {
   constructor(private readonly clients: KafkaClientFactory) {}
@@ -15,11 +20,13 @@ export class ListenerContainerFactory {
     options: ResolvedListenerOptions,
     invoke: ListenerInvoker,
     rebalanceListener?: KafkaRebalanceListener,
+    dataSource?: DataSource,
   ): KafkaListenerContainer {
-    const { deadLetter, groupId } = options;
+    const { deadLetter, groupId, exactlyOnce } = options;
     return new KafkaListenerContainer(options, {
       invoke,
       rebalanceListener,
+      offsetStore: dataSource && exactlyOnce && new TypeOrmOffsetStore(dataSource, exactlyOnce.table),
       consumer: (events) => this.clients.listenerConsumer(options, events),
       deadLetters: deadLetter.enabled
         ? new DeadLetterPublisher(

@@ -33,7 +33,13 @@ export class KafkaListenerContainer implements ListenerContainer {
 
   constructor(options: ResolvedListenerOptions, deps: ListenerContainerDeps) {
     // What the registry hands out is a view: the options it shows cannot be changed under it.
-    for (const part of [options.retry, options.deadLetter, options.topics, options.rdkafka])
+    for (const part of [
+      options.retry,
+      options.deadLetter,
+      options.topics,
+      options.rdkafka,
+      options.exactlyOnce,
+    ])
       Object.freeze(part);
     this.options = Object.freeze(options);
     this.clock = deps.clock ?? systemClock;

@@ -10,6 +10,8 @@ import { RebalanceNotifier } from '../membership/rebalance.notifier';
 import { RebalanceProtocol } from '../membership/rebalance.protocol';
 import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
 import { OffsetCommitter } from '../offsets/offset.committer';
+import type { OffsetStore } from '../exactly-once/offset.store';
+import { OffsetTransactions } from '../exactly-once/offset.transactions';
 import { DECODE_SLICE_MS, RecordDecoder } from '../records/record.decoder';
 import { AssignedPartitions } from './assigned.partitions';
 import { Backpressure } from './backpressure';
@@ -30,6 +32,8 @@ export interface ListenerContainerDeps {
   /** Where dead letters go; none when dead-lettering is off. */
   deadLetters?: DeadLetterSink;
   rebalanceListener?: KafkaRebalanceListener;
+  /** Exactly-once mode: the database that stores the offsets with the handler's writes. */
+  offsetStore?: OffsetStore;
   clock?: Clock;
   logger?: LoggerService;
 }
@@ -95,6 +99,8 @@ export function assembleListener(
     clock,
     logger,
   );
+  const storedOffsets =
+    deps.offsetStore && new OffsetTransactions(deps.offsetStore, options.groupId, clock, logger);
   const rebalance = new RebalanceProtocol({
     ...{
       consumer,
@@ -109,12 +115,18 @@ export function assembleListener(
       running,
       dropped,
     },
+    storedOffsets,
+    startAt: (state, offset) => {
+      seeker.startAt(state, offset);
+      committer.request();
+    },
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     stopped: lifecycle.stopping,
     ready: dispatch,
   });
   const runner = new BatchRunner({
-    ...{ options, invoke: deps.invoke, events, clock, logger },
+    ...{ options, events, clock, logger, storedOffsets },
+    invoke: storedOffsets ? storedOffsets.wrap(deps.invoke) : deps.invoke,
     decoder: new RecordDecoder(
       options,
       timeSlicer(DECODE_SLICE_MS, () => clock.now()),

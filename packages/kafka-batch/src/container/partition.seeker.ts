@@ -54,6 +54,14 @@ export class PartitionSeeker {
     this.move(state, target);
   }
 
+  /** Exactly-once mode: the partition goes where the database says it is, and commits that. */
+  startAt(state: PartitionState, offset: number): void {
+    state.pendingSeek = undefined;
+    state.tracker.startAt(offset);
+    this.deps.dropped(state.dropBuffer());
+    this.move(state, offset);
+  }
+
   private backOff(state: PartitionState, backoffMs: number): void {
     const { partitions, clock } = this.deps;
     partitions.pause(state, 'backoff');

@@ -1,6 +1,8 @@
+import type * as NestTypeOrm from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
-import { resolveListenerOptions } from '../config/listener-options.resolver';
+import { KafkaBatchConfigError, resolveListenerOptions } from '../config/listener-options.resolver';
 import { validateModuleOptions } from '../config/module-options.validator';
 import { KafkaListenerRegistry } from '../container/listener-container.registry';
 import { ListenerContainerFactory } from '../container/listener-container.factory';
@@ -66,6 +68,20 @@ export class BatchListenerExplorer implements OnModuleInit {
     const rebalanceListener = resolved.rebalanceListener
       ? this.moduleRef.get<KafkaRebalanceListener>(resolved.rebalanceListener, { strict: false })
       : undefined;
-    this.registry.register(this.containers.create(resolved, invoke, rebalanceListener));
+    const dataSource = resolved.exactlyOnce && this.typeOrmDataSource(id, resolved.exactlyOnce.dataSource);
+    this.registry.register(this.containers.create(resolved, invoke, rebalanceListener, dataSource));
+  }
+
+  /** @nestjs/typeorm is an optional peer: loaded for listeners in exactly-once mode only. */
+  private typeOrmDataSource(listenerId: string, name: string): DataSource {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use only
+      const { getDataSourceToken } = require('@nestjs/typeorm') as typeof NestTypeOrm;
+      return this.moduleRef.get<DataSource>(getDataSourceToken(name), { strict: false });
+    } catch (err) {
+      throw new KafkaBatchConfigError(
+        `@BatchListener "${listenerId}": option "exactlyOnce.dataSource" must name a TypeORM data source of the application (TypeOrmModule.forRoot), got "${name}": ${(err as Error).message.split('\n')[0]}`,
+      );
+    }
   }
 }

@@ -7,14 +7,18 @@ enum KafkaBatchParamtype {
   PAYLOAD,
   ACK,
   VALUES,
+  TRANSACTION,
 }
 
-/** Resolves @Batch(), @Ack() and @Values() from the arguments the container passes: (payload, ack). */
+/**
+ * Resolves @Batch(), @Ack(), @Values() and @BatchTransaction() from the arguments the container
+ * passes: (payload, ack, transaction).
+ */
 export class KafkaBatchParamsFactory implements ParamsFactory {
   exchangeKeyForValue(
     type: number,
     _data: unknown,
-    [payload, ack]: [KafkaBatch | KafkaRecord, unknown],
+    [payload, ack, transaction]: [KafkaBatch | KafkaRecord, unknown, unknown],
   ): unknown {
     switch (type as KafkaBatchParamtype) {
       case KafkaBatchParamtype.PAYLOAD:
@@ -23,6 +27,8 @@ export class KafkaBatchParamsFactory implements ParamsFactory {
         return ack;
       case KafkaBatchParamtype.VALUES:
         return 'values' in payload ? payload.values : [payload.value];
+      case KafkaBatchParamtype.TRANSACTION:
+        return transaction;
       default:
         return undefined;
     }
@@ -48,3 +54,9 @@ export const Batch = paramDecorator(KafkaBatchParamtype.PAYLOAD);
 export const Ack = paramDecorator(KafkaBatchParamtype.ACK);
 /** The decoded values of the batch, through the given pipes. */
 export const Values = paramDecorator(KafkaBatchParamtype.VALUES);
+/**
+ * Exactly-once mode: the TypeORM EntityManager of the invocation's transaction, which also stores
+ * the batch's offsets. Write through it (the bulk repository's `manager` option); undefined in
+ * the other modes.
+ */
+export const BatchTransaction = paramDecorator(KafkaBatchParamtype.TRANSACTION);

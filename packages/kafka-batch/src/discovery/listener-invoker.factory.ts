@@ -55,11 +55,11 @@ export function createListenerInvoker(
     { guards: false, interceptors: false, filters: true },
     KAFKA_BATCH_CONTEXT,
   );
-  return async (payload, ack) => {
+  return async (payload, ack, transaction) => {
     try {
-      return await handle(payload, ack);
+      return await handle(payload, ack, transaction);
     } catch (error) {
-      await failureInFilters.run(error, () => reportToFilters(payload, ack));
+      await failureInFilters.run(error, () => reportToFilters(payload, ack, transaction));
       throw error;
     }
   };

@@ -68,6 +68,18 @@ export interface ValueLimits {
   maxDepth: number;
 }
 
+/**
+ * The exactly-once mode: each handler invocation runs in a transaction of a TypeORM DataSource
+ * that also stores the batch's next offsets (compare-and-set), and assigned partitions start
+ * where that table says. Rows and aggregates written through the transaction are counted once.
+ */
+export interface ExactlyOnceOptions {
+  /** The TypeORM data source, by the name given to TypeOrmModule.forRoot. Default 'default'. */
+  dataSource: string;
+  /** The offsets table (see offsetsTableDdl / KafkaBatchOffsetsMigration). Default 'kafka_batch_offsets'. */
+  table: string;
+}
+
 export interface BatchListenerOptions {
   /** Unique listener name (logs, health, metrics). Default `<Class>.<method>`. */
   id?: string;
@@ -118,6 +130,11 @@ export interface BatchListenerOptions {
   rebalanceListener?: InjectionToken;
   /** Time each rebalance listener hook may take. Default 10 s. */
   rebalanceListenerTimeoutMs?: number;
+  /**
+   * Exactly-once into the database: true (default data source and table) or the options. The
+   * handler takes the transaction with @BatchTransaction(); ackMode must be 'batch' or 'record'.
+   */
+  exactlyOnce?: boolean | Partial<ExactlyOnceOptions>;
   /** Any librdkafka consumer property, applied last (escape hatch). */
   rdkafka?: LibrdkafkaConfig;
 }
@@ -134,6 +151,7 @@ export interface ResolvedListenerOptions extends Required<
     | 'deadLetter'
     | 'groupInstanceId'
     | 'rebalanceListener'
+    | 'exactlyOnce'
   >
 > {
   topics: string[];
@@ -144,4 +162,5 @@ export interface ResolvedListenerOptions extends Required<
   valueLimits: ValueLimits;
   retry: RetryOptions;
   deadLetter: DeadLetterOptions;
+  exactlyOnce: ExactlyOnceOptions | undefined;
 }

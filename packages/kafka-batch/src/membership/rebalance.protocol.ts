@@ -7,6 +7,7 @@ import type { BatchDispatcher } from '../container/batch.dispatcher';
 import type { ListenerEvents } from '../container/listener.events';
 import type { PartitionState } from '../container/partition.state';
 import type { PollLoop } from '../container/poll.loop';
+import type { OffsetTransactions } from '../exactly-once/offset.transactions';
 import type { OffsetCommitter } from '../offsets/offset.committer';
 import type { RebalanceNotifier } from './rebalance.notifier';
 
@@ -17,6 +18,10 @@ export interface RebalanceDeps {
   poller: Pick<PollLoop, 'betweenPolls'>;
   committer: Pick<OffsetCommitter, 'flush'>;
   notifier: RebalanceNotifier;
+  /** Exactly-once mode: where the database says assigned partitions are. */
+  storedOffsets?: Pick<OffsetTransactions, 'restore'>;
+  /** Moves a partition to where the database says it is, before its first batch. */
+  startAt(state: PartitionState, offset: number): void;
   events: ListenerEvents;
   clock: Clock;
   logger: LoggerService;
@@ -34,7 +39,8 @@ export interface RebalanceDeps {
 
 /**
  * The listener's side of a rebalance, in Spring Kafka's order. Assigned: new partition states, the
- * assignment, then onPartitionsAssigned, awaited before their first batch. Revoked: dispatching
+ * assignment, a seek to the offsets stored in the database (exactly-once mode), then
+ * onPartitionsAssigned, awaited before their first batch. Revoked: dispatching
  * stops, their batches finish (bounded), onPartitionsRevokedBeforeCommit, commit and wait for the
  * broker's answer, onPartitionsRevoked, then the unassign. Lost: nothing is committed, results of
  * batches still running are discarded, onPartitionsLost.
@@ -80,11 +86,22 @@ export class RebalanceProtocol {
     this.joinedAt ??= clock.now();
     logger.log(`assigned ${describePartitions(assignment)}`);
     events.emit('rebalanced', { kind: 'assigned', partitions: assignment.length });
-    // Fetching starts at once; batches wait for the hook, which may seek.
-    void notifier.notify('onPartitionsAssigned', [...assignment]).then(() => {
-      for (const state of states) state.ready = true;
-      this.deps.ready();
-    });
+    // Fetching starts at once; batches wait for the stored offsets and the hook, which may seek.
+    void this.seekToStoredOffsets(states)
+      .then(() => notifier.notify('onPartitionsAssigned', [...assignment]))
+      .then(() => {
+        for (const state of states) state.ready = true;
+        this.deps.ready();
+      });
+  }
+
+  private async seekToStoredOffsets(states: readonly PartitionState[]): Promise<void> {
+    if (!this.deps.storedOffsets) return;
+    const stored = await this.deps.storedOffsets.restore(states, this.deps.stopped());
+    for (const { topic, partition, offset } of stored) {
+      const state = this.deps.partitions.get(topic, partition);
+      if (state && states.includes(state)) this.deps.startAt(state, offset);
+    }
   }
 
   private async revoke(assignment: readonly TopicPartition[], lost: boolean): Promise<void> {

@@ -78,6 +78,15 @@ export class PartitionOffsetTracker {
     this.sent = undefined;
   }
 
+  /**
+   * Exactly-once mode: the database says the partition is done below `offset`. The next commit
+   * says so to Kafka too (lag and Kafka's tools follow the database), even before any delivery.
+   */
+  startAt(offset: number): void {
+    this.reset();
+    this.safe = offset;
+  }
+
   /** The offset to commit now, or undefined when there is nothing newer than what was sent. */
   committable(): number | undefined {
     if (this.safe === undefined || this.safe === this.base) return undefined;

@@ -4,6 +4,7 @@ import { KafkaListenerContainer } from '../../../src/container/listener.containe
 import type { BatchListenerOptions } from '../../../src/interfaces/batch-listener-options.interface';
 import type { Acknowledgment, KafkaBatch, KafkaRecord } from '../../../src/interfaces/kafka-record.interface';
 import type { KafkaRebalanceListener } from '../../../src/membership/rebalance-listener.interface';
+import type { OffsetStore } from '../../../src/exactly-once/offset.store';
 import { FakeClock } from './fake.clock';
 import { FakeConsumer } from './fake.consumer';
 import { FakeDeadLetters } from './fake.dead-letters';
@@ -23,6 +24,7 @@ export type Handler = (
   payload: KafkaBatch<AnyValue> & KafkaRecord<AnyValue>,
   ack: Acknowledgment,
   call: number,
+  transaction: AnyValue,
 ) => unknown;
 
 /** Log lines kept in memory, by level: a test asserts on them and prints nothing. */
@@ -53,7 +55,7 @@ export interface Harness {
 export async function startListener(
   options: Partial<BatchListenerOptions>,
   handler: Handler = () => undefined,
-  extra: { rebalanceListener?: KafkaRebalanceListener; deadLetters?: 'off' } = {},
+  extra: { rebalanceListener?: KafkaRebalanceListener; deadLetters?: 'off'; offsetStore?: OffsetStore } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
   const consumer = new FakeConsumer(clock);
@@ -62,17 +64,18 @@ export async function startListener(
   const invocations: Invocation[] = [];
   const resolved = resolveListenerOptions('L', { topics: [TOPIC], groupId: 'g', ...options });
   const container = new KafkaListenerContainer(resolved, {
-    invoke: async (payload, ack) => {
+    invoke: async (payload, ack, transaction) => {
       const records = 'records' in payload ? payload.records : [payload];
       invocations.push({
         at: clock.now(),
         records: records.map((r) => ({ partition: r.partition, offset: r.offset, value: r.value })),
       });
-      return handler(payload as never, ack, invocations.length);
+      return handler(payload as never, ack, invocations.length, transaction);
     },
     consumer: consumer.create,
     deadLetters: extra.deadLetters === 'off' ? undefined : deadLetters,
     rebalanceListener: extra.rebalanceListener,
+    offsetStore: extra.offsetStore,
     clock,
     logger,
   });

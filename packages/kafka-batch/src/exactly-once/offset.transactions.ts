@@ -1,0 +1,127 @@
+import type { LoggerService } from '@nestjs/common';
+import type { ListenerInvoker } from '../batch/batch.runner';
+import type { Clock } from '../common/clock';
+import { messageOf } from '../common/errors';
+import {
+  describePartitions,
+  partitionKey,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../common/topic-partition';
+import type { KafkaBatch, KafkaRecord } from '../interfaces/kafka-record.interface';
+import { NO_STORED_OFFSET, OffsetMove, OffsetStore } from './offset.store';
+import { OffsetsFencedError } from './offsets-fenced.error';
+
+const READ_RETRY_MS = 1_000;
+const READ_RETRY_MAX_MS = 30_000;
+
+/**
+ * The exactly-once mode: each handler invocation runs in a database transaction that also moves
+ * its partitions' stored offsets, compare-and-set from where this member last saw them. The
+ * database is the source of truth: newly assigned partitions start where it says.
+ */
+export class OffsetTransactions {
+  /** Per partition: the next offset as this member last read or wrote it. */
+  private readonly stored = new Map<string, number>();
+
+  constructor(
+    private readonly store: OffsetStore,
+    private readonly groupId: string,
+    private readonly clock: Clock,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /**
+   * Reads the stored offsets of newly assigned partitions, trying again while the database cannot
+   * answer; resolves with the partitions that have one (to seek to), or none once `signal` aborts.
+   */
+  async restore(partitions: readonly TopicPartition[], signal: AbortSignal): Promise<TopicPartitionOffset[]> {
+    for (let failures = 0; !signal.aborted; failures++) {
+      try {
+        const read = await this.store.read(this.groupId, partitions);
+        return partitions
+          .map(({ topic, partition }) => {
+            const offset = read.get(partitionKey(topic, partition)) ?? NO_STORED_OFFSET;
+            this.stored.set(partitionKey(topic, partition), offset);
+            return { topic, partition, offset };
+          })
+          .filter((p) => p.offset !== NO_STORED_OFFSET);
+      } catch (err) {
+        const delayMs = Math.min(READ_RETRY_MAX_MS, READ_RETRY_MS * 2 ** failures);
+        this.logger.warn(
+          `cannot read the stored offsets of ${describePartitions(partitions)}, trying again in ${delayMs} ms: ${messageOf(err)}`,
+        );
+        await this.clock.sleep(delayMs, signal);
+      }
+    }
+    return [];
+  }
+
+  /** The handler, run in a transaction that commits its writes with the offsets past its records. */
+  wrap(invoke: ListenerInvoker): ListenerInvoker {
+    return (payload, ack) =>
+      this.inTransaction(recordsOf(payload), (manager) => invoke(payload, ack, manager));
+  }
+
+  /** Moves the stored offsets past records that went to the dead-letter topic, alone in a transaction. */
+  async skipPast(records: readonly TopicPartitionOffset[]): Promise<void> {
+    await this.inTransaction(records, async () => undefined);
+  }
+
+  private async inTransaction(
+    records: readonly TopicPartitionOffset[],
+    work: (manager: unknown) => Promise<unknown>,
+  ): Promise<unknown> {
+    const moves = this.movesPast(records);
+    const transaction = await this.store.begin();
+    let result: unknown;
+    try {
+      // Offsets first: a member that lost its partitions learns it before doing any work, and
+      // the rows it locks are the ones another member's transaction would wait for.
+      const fenced = await transaction.advance(this.groupId, moves);
+      if (fenced.length > 0) {
+        await transaction.rollback();
+        throw await this.fencedAt(fenced);
+      }
+      result = await work(transaction.manager);
+      await transaction.commit();
+    } catch (err) {
+      await transaction.rollback().catch(() => undefined);
+      throw err;
+    }
+    for (const move of moves) this.stored.set(partitionKey(move.topic, move.partition), move.next);
+    return result;
+  }
+
+  /** Per partition: from the stored offset to just past its last record here. */
+  private movesPast(records: readonly TopicPartitionOffset[]): OffsetMove[] {
+    const last = new Map<string, TopicPartitionOffset>();
+    for (const record of records) {
+      const key = partitionKey(record.topic, record.partition);
+      if (record.offset >= (last.get(key)?.offset ?? -1)) last.set(key, record);
+    }
+    return [...last].map(([key, { topic, partition, offset }]) => {
+      const expected = this.stored.get(key);
+      // Batches start only after restore(): a partition without a known offset is a bug.
+      if (expected === undefined)
+        throw new Error(`no stored offset known for ${describePartitions([{ topic, partition }])}`);
+      return { topic, partition, expected, next: offset + 1 };
+    });
+  }
+
+  /** Rereads where fenced partitions really are, for the listener to seek there. */
+  private async fencedAt(partitions: readonly TopicPartition[]): Promise<OffsetsFencedError> {
+    const read = await this.store.read(this.groupId, partitions);
+    return new OffsetsFencedError(
+      partitions.map(({ topic, partition }) => {
+        const offset = read.get(partitionKey(topic, partition)) ?? NO_STORED_OFFSET;
+        this.stored.set(partitionKey(topic, partition), offset);
+        return { topic, partition, offset };
+      }),
+    );
+  }
+}
+
+function recordsOf(payload: KafkaBatch | KafkaRecord): readonly KafkaRecord[] {
+  return 'records' in payload ? payload.records : [payload];
+}

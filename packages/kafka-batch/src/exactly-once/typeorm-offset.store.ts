@@ -1,0 +1,112 @@
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { partitionKey, TopicPartition } from '../common/topic-partition';
+import { NO_STORED_OFFSET, OffsetMove, OffsetStore, OffsetStoreTransaction } from './offset.store';
+
+/**
+ * The offsets table on a TypeORM DataSource, through the query builder so that every driver
+ * gets its own quoting and placeholders. The DDL is in offsets-table.migration.ts.
+ */
+export class TypeOrmOffsetStore implements OffsetStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly table: string,
+  ) {}
+
+  async read(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
+    if (partitions.length === 0) return new Map();
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(this.table, ['group_id', 'topic', 'partition', 'next_offset'])
+      .values(
+        partitions.map(({ topic, partition }) => ({
+          group_id: groupId,
+          topic,
+          partition,
+          next_offset: NO_STORED_OFFSET,
+        })),
+      )
+      .orIgnore()
+      .execute();
+    const topics = [...new Set(partitions.map((p) => p.topic))];
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select('o.topic', 'topic')
+      .addSelect('o.partition', 'partition')
+      .addSelect('o.next_offset', 'next_offset')
+      .from(this.table, 'o')
+      .where('o.group_id = :groupId', { groupId })
+      .andWhere('o.topic IN (:...topics)', { topics })
+      .getRawMany<{ topic: string; partition: number | string; next_offset: number | string }>();
+    const stored = new Map<string, number>();
+    for (const row of rows)
+      stored.set(partitionKey(row.topic, Number(row.partition)), Number(row.next_offset));
+    return stored;
+  }
+
+  async begin(): Promise<OffsetStoreTransaction> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+    } catch (err) {
+      await runner.release().catch(() => undefined);
+      throw err;
+    }
+    return new TypeOrmOffsetTransaction(runner, this.table);
+  }
+}
+
+class TypeOrmOffsetTransaction implements OffsetStoreTransaction {
+  private ended = false;
+
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly table: string,
+  ) {}
+
+  get manager(): EntityManager {
+    return this.runner.manager;
+  }
+
+  async advance(groupId: string, moves: readonly OffsetMove[]): Promise<TopicPartition[]> {
+    const partitionColumn = this.runner.connection.driver.escape('partition');
+    const fenced: TopicPartition[] = [];
+    // One order for every member: two transactions locking the same rows cannot deadlock.
+    const ordered = [...moves].sort((a, b) =>
+      a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
+    );
+    for (const move of ordered) {
+      const { affected } = await this.manager
+        .createQueryBuilder()
+        .update(this.table)
+        .set({ next_offset: move.next, updated_at: () => 'CURRENT_TIMESTAMP' })
+        .where(
+          `group_id = :groupId AND topic = :topic AND ${partitionColumn} = :partition AND next_offset = :expected`,
+          { groupId, topic: move.topic, partition: move.partition, expected: move.expected },
+        )
+        .execute();
+      if (affected !== 1) fenced.push({ topic: move.topic, partition: move.partition });
+    }
+    return fenced;
+  }
+
+  async commit(): Promise<void> {
+    this.ended = true;
+    try {
+      await this.runner.commitTransaction();
+    } finally {
+      await this.runner.release();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      if (this.runner.isTransactionActive) await this.runner.rollbackTransaction();
+    } finally {
+      await this.runner.release();
+    }
+  }
+}
