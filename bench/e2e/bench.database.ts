@@ -3,7 +3,12 @@ import { telemetryDataSourceOptions } from '@org/telemetry/database/telemetry.da
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
-export const TELEMETRY_TABLES = ['telemetry_readings', 'device_latest'];
+export const TELEMETRY_TABLES = [
+  'telemetry_readings',
+  'device_latest',
+  'device_minutes',
+  'kafka_batch_offsets',
+];
 
 /**
  * A database of its own on the test server, with the telemetry app's schema from its own

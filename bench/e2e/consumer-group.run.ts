@@ -37,6 +37,7 @@ export class ConsumerGroupRun {
       concurrency: variant.concurrency,
       flushMs,
       tickMs: sampleMs,
+      delivery: variant.delivery ?? 'exactly-once',
     };
     this.consumers = Array.from(
       { length: variant.processes },

@@ -1,4 +1,5 @@
 import type { ConsumerKind } from './consumer.process';
+import type { Delivery } from './consumers/consumer.settings';
 
 /** One consumer setup under test: which consumer, its batch settings and how many processes. */
 export interface Variant {
@@ -10,6 +11,8 @@ export interface Variant {
   batchSize: number;
   concurrency: number;
   processes: number;
+  /** The library's listener only: its delivery mode (default the app's, exactly-once). */
+  delivery?: Delivery;
 }
 
 export const naivePerMessage = (): Variant => ({
@@ -40,14 +43,21 @@ export const bareLoop = (): Variant => ({
   processes: 1,
 });
 
-export const batchListener = (maxPollRecords: number, concurrency: number, processes = 1): Variant => {
+export const batchListener = (
+  maxPollRecords: number,
+  concurrency: number,
+  processes = 1,
+  delivery: Delivery = 'exactly-once',
+): Variant => {
   const each = processes > 1 ? ` × ${processes} processes` : '';
+  const mode = delivery === 'exactly-once' ? '' : ` ${delivery}`;
   return {
-    key: `kafka-batch ${maxPollRecords}x${concurrency}${processes > 1 ? ` ${processes}p` : ''}`,
-    label: `@org/kafka-batch, telemetry handler, maxPollRecords ${maxPollRecords}, concurrency ${concurrency}${each}`,
+    key: `kafka-batch ${maxPollRecords}x${concurrency}${processes > 1 ? ` ${processes}p` : ''}${mode}`,
+    label: `@org/kafka-batch, telemetry handler, maxPollRecords ${maxPollRecords}, concurrency ${concurrency}${each}, ${delivery}`,
     kind: 'batch-listener',
     batchSize: maxPollRecords,
     concurrency,
     processes,
+    delivery,
   };
 };

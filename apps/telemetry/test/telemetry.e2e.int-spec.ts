@@ -62,12 +62,16 @@ describe('telemetry end to end (real broker and PostgreSQL)', () => {
     // What the simulator sent, as the test sees it (not as the simulator counts it).
     const validKeys = new Set<string>();
     const latest = new Map<string, string>();
+    /** Messages per device and minute, resends included: what device_minutes must count, once each. */
+    const perMinute = new Map<string, number>();
     const invalid: SimulatedReading[] = [];
     const simulation = runSimulation(simulatorOptions(), {
       onRecord: (reading) => {
         if (reading.kind === 'invalid') return void invalid.push(reading);
         const { deviceId, timestamp } = JSON.parse(reading.value) as { deviceId: string; timestamp: string };
         validKeys.add(`${deviceId} ${timestamp}`);
+        const minute = `${deviceId} ${new Date(Math.floor(Date.parse(timestamp) / 60_000) * 60_000).toISOString()}`;
+        perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
         if ((latest.get(deviceId) ?? '') < timestamp) latest.set(deviceId, timestamp);
       },
     });
@@ -104,6 +108,22 @@ describe('telemetry end to end (real broker and PostgreSQL)', () => {
     );
     expect(devices.rows).toHaveLength(latest.size);
     expect(devices.rows.filter((r) => latest.get(r.device_id) !== r.recorded_at.toISOString())).toEqual([]);
+
+    // The per-minute counts are increments, kept in the transaction that stores the offsets: each
+    // message counted once, across the SIGTERM and the second instance.
+    const minutes = await db.query<{ key: string; messages: number }>(
+      `SELECT device_id || ' ' || to_char(minute AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS key, messages FROM device_minutes`,
+    );
+    expect(new Map(minutes.rows.map((r) => [r.key, r.messages]))).toEqual(perMinute);
+    expect(summary.kinds.valid + summary.kinds.duplicate).toBe(
+      [...perMinute.values()].reduce((a, b) => a + b, 0),
+    );
+    const [someDevice] = latest.keys();
+    const served = (await (await fetch(second.url(`/devices/${someDevice}/minutes?last=5`))).json()) as {
+      messages: number;
+    }[];
+    expect(served.length).toBeGreaterThan(0);
+    expect(served[0].messages).toBeGreaterThan(0);
 
     // The dead-letter topic holds exactly the invalid readings. Dead letters are at-least-once
     // like everything else (one published but not yet committed when an instance stops is

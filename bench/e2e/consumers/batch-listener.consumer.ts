@@ -1,11 +1,11 @@
 // @org/kafka-batch with the telemetry app's own handler: the app's listener, subclassed only to
-// take the topic, group, batch size and concurrency under test (the app's decorator fixes its
-// batch size when the class is declared), with the app's other listener settings, and to report
+// take the topic, group, batch size, concurrency and delivery mode under test (the app's decorator
+// fixes them when the class is declared), with the app's other listener settings, and to report
 // progress after each committed batch.
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Acknowledgment, BatchListener, KafkaBatch, KafkaBatchModule } from '@org/kafka-batch';
+import { Batch, BatchListener, BatchTransaction, KafkaBatch, KafkaBatchModule } from '@org/kafka-batch';
 import { kafkaBootstrap } from '@org/testing';
 import { TelemetryConfigModule } from '@org/telemetry/config/telemetry-config.module';
 import { DatabaseModule } from '@org/telemetry/database/database.module';
@@ -16,6 +16,7 @@ import {
   READINGS_LISTENER_OPTIONS,
   TelemetryReadingsListener,
 } from '@org/telemetry/readings/telemetry-readings.listener';
+import type { EntityManager } from 'typeorm';
 import { consumerSettingsFromEnv } from './consumer.settings';
 import { ProgressReporter } from './progress.reporter';
 
@@ -30,10 +31,15 @@ class BenchReadingsListener extends TelemetryReadingsListener {
     topics: [settings.topic],
     maxPollRecords: settings.batchSize,
     concurrency: settings.concurrency,
+    // At-least-once: the same handler, its writer in a transaction of its own (no offsets in it).
+    exactlyOnce: settings.delivery === 'exactly-once',
     autoStartup: true,
   })
-  override async onReadings(batch: KafkaBatch<ReadingDto>, ack: Acknowledgment): Promise<void> {
-    await super.onReadings(batch, ack);
+  override async onReadings(
+    @Batch() batch: KafkaBatch<ReadingDto>,
+    @BatchTransaction() transaction: EntityManager,
+  ): Promise<void> {
+    await super.onReadings(batch, transaction);
     progress.done(batch.records.map((record) => record.timestamp));
   }
 }

@@ -13,7 +13,11 @@ export interface ConsumerSettings {
   flushMs: number;
   /** How often progress is reported. */
   tickMs: number;
+  /** The library's listener: exactly-once (the app's setting) or at-least-once. */
+  delivery: Delivery;
 }
+
+export type Delivery = 'exactly-once' | 'at-least-once';
 
 const PREFIX = 'BENCH_CONSUMER_';
 
@@ -35,5 +39,6 @@ export function consumerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): C
     concurrency: Number(read('concurrency')),
     flushMs: Number(read('flushMs')),
     tickMs: Number(read('tickMs')),
+    delivery: read('delivery') === 'at-least-once' ? 'at-least-once' : 'exactly-once',
   };
 }

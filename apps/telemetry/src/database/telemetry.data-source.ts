@@ -2,10 +2,17 @@ import type { DataSourceOptions } from 'typeorm';
 import { DeviceLatest } from '../readings/device-latest.entity';
 import { TelemetryReading } from '../readings/telemetry-reading.entity';
 import { DatabaseLogger } from './database.logger';
+import { KafkaBatchOffsetsMigration } from '@org/kafka-batch';
 import { CreateTelemetryTables1767225600000 } from './migrations/1767225600000-create-telemetry-tables';
+import { CreateDeviceMinutes1767312000000 } from './migrations/1767312000000-create-device-minutes';
 
 export const TELEMETRY_ENTITIES = [TelemetryReading, DeviceLatest];
-export const TELEMETRY_MIGRATIONS = [CreateTelemetryTables1767225600000];
+/** The library's offsets table (exactly-once mode) comes with its own migration. */
+export const TELEMETRY_MIGRATIONS = [
+  CreateTelemetryTables1767225600000,
+  KafkaBatchOffsetsMigration,
+  CreateDeviceMinutes1767312000000,
+];
 
 /**
  * The schema comes from the migrations (run at startup, each in a transaction), never from

@@ -9,7 +9,7 @@ import { startNode, waitFor } from './child.process';
 import { demoReport } from './demo.report';
 import { KafkaOffsetsReader, sum } from '@org/kafka-offsets';
 import { LiveLine } from './live.line';
-import { countRows } from './table.counter';
+import { countedMessages, countRows } from './table.counter';
 
 // The demo of the README's first command (scripts/demo.sh builds, starts the broker if none
 // runs, then runs this): database, service, simulator for DEMO_SECONDS, a live line, a report.
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   );
 
   const rowsBefore = await countRows(database.url, TABLES);
+  const countedBefore = await countedMessages(database.url);
   const dltBefore = await deadLetters();
   const start = await kafka.lag(config.groupId, config.topic);
 
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
   const clean = exit.signal === 'SIGTERM' && !/\bERROR\b/.test(app.output().slice(readyFrom));
 
   const rowsAfter = await countRows(database.url, TABLES);
+  const counted = (await countedMessages(database.url)) - countedBefore;
   const deadLettered = (await deadLetters()) - dltBefore;
   kafka.close();
   await database.close();
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
     backlogAtStart: start.total,
     rowsBefore,
     rowsAfter,
+    counted,
     deadLettered,
     dltTopic,
     drainSeconds,

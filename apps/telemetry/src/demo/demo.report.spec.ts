@@ -1,6 +1,6 @@
 import { DemoResult, demoReport } from './demo.report';
 
-const run = (partitionLagMax: number, backlogAtStart = 0): DemoResult => ({
+const run = (partitionLagMax: number, backlogAtStart = 0, counted = 100): DemoResult => ({
   broker: 'localhost:9092',
   database: 'local',
   devices: 500_000,
@@ -16,6 +16,7 @@ const run = (partitionLagMax: number, backlogAtStart = 0): DemoResult => ({
   backlogAtStart,
   rowsBefore: { telemetry_readings: 0, device_latest: 0 },
   rowsAfter: { telemetry_readings: 99, device_latest: 99 },
+  counted,
   deadLettered: 1,
   dltTopic: 'telemetry.readings.DLT',
   drainSeconds: 0.4,
@@ -38,9 +39,18 @@ describe('demoReport', () => {
     expect(behind.ok).toBe(false);
   });
 
+  it('holds the per-minute counts to the valid messages sent: once each, resends included', () => {
+    expect(demoReport(run(0)).text).toContain(
+      '✓ per-minute counts = valid messages sent (each counted once)',
+    );
+    const twice = demoReport(run(0, 0, 101));
+    expect(twice.text).toContain('✗ per-minute counts = valid messages sent');
+    expect(twice.ok).toBe(false);
+  });
+
   it('does not judge the bound when an earlier backlog was left to drain', () => {
     const report = demoReport({
-      ...run(5_000, 20_000),
+      ...run(5_000, 20_000, 20_100),
       rowsAfter: { telemetry_readings: 20_099, device_latest: 99 },
     });
     expect(report.text).not.toContain('lag under one batch');

@@ -9,6 +9,8 @@ export interface DemoResult {
   backlogAtStart: number;
   rowsBefore: Record<string, number>;
   rowsAfter: Record<string, number>;
+  /** Messages this run added to device_minutes' counts (increments: a batch stored twice counts twice). */
+  counted: number;
   deadLettered: number;
   dltTopic: string;
   drainSeconds: number | undefined;
@@ -30,6 +32,11 @@ export function demoReport(r: DemoResult): { text: string; ok: boolean } {
     {
       ok: exact ? added === valid : added >= valid,
       text: `rows added ${exact ? '=' : '≥'} valid readings sent`,
+    },
+    {
+      // Resends are messages too: the aggregate counts every valid message once.
+      ok: exact ? r.counted === valid + duplicate : r.counted >= valid + duplicate,
+      text: `per-minute counts ${exact ? '=' : '≥'} valid messages sent (each counted once)`,
     },
     {
       ok: exact ? r.deadLettered === invalid : r.deadLettered >= invalid,
@@ -62,6 +69,7 @@ export function demoReport(r: DemoResult): { text: string; ok: boolean } {
       `telemetry_readings ${n(r.rowsAfter.telemetry_readings)} (+${n(added)} this run), ` +
         `device_latest ${n(r.rowsAfter.device_latest)}`,
     ],
+    ['per-minute counts', `${n(r.counted)} messages counted in device_minutes this run (exactly-once)`],
     ['dead-lettered', `${n(r.deadLettered)} on ${r.dltTopic}`],
     [
       'lag under load',

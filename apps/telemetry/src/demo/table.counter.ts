@@ -20,3 +20,21 @@ export async function countRows(url: string, tables: string[]): Promise<Record<s
     await client.end();
   }
 }
+
+/** Messages counted in the per-minute aggregate so far (0 before its table exists). */
+export async function countedMessages(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ exists: boolean }>(
+      "SELECT to_regclass('device_minutes') IS NOT NULL AS exists",
+    );
+    if (!rows[0].exists) return 0;
+    const counted = await client.query<{ total: string }>(
+      'SELECT coalesce(sum(messages), 0) AS total FROM device_minutes',
+    );
+    return Number(counted.rows[0].total);
+  } finally {
+    await client.end();
+  }
+}

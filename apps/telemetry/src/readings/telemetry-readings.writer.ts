@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BulkRepository, BulkWriteResult, InjectBulkRepository } from '@org/kafka-batch/persistence';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { deviceMinutesOf, incrementDeviceMinutes } from './device-minutes';
 import { DeviceLatest } from './device-latest.entity';
 import { latestPerDevice, toReadingRow } from './reading.mapper';
 import type { ReadingDto } from './reading.dto';
@@ -14,9 +15,9 @@ export interface ReadingsWriteResult {
 const READING_VALUES = ['temperature', 'humidity', 'power', 'battery', 'firmware', 'rssi'] as const;
 
 /**
- * Writes a batch of validated readings: every reading, and each device's latest state, in one
- * transaction, so a batch is either fully stored or not at all (and then redelivered).
- * Independent of Kafka, so benchmarks and other transports can reuse it.
+ * Writes a batch of validated readings: every reading, each device's latest state and the
+ * per-minute counts, in one transaction (the caller's, or its own), so a batch is either fully
+ * stored or not at all. Independent of Kafka, so benchmarks and other transports can reuse it.
  */
 @Injectable()
 export class TelemetryReadingsWriter {
@@ -26,22 +27,26 @@ export class TelemetryReadingsWriter {
     @InjectBulkRepository(DeviceLatest) private readonly devices: BulkRepository<DeviceLatest>,
   ) {}
 
-  async write(batch: readonly ReadingDto[]): Promise<ReadingsWriteResult> {
-    const readingRows = batch.map(toReadingRow);
-    const deviceRows = latestPerDevice(batch);
-    return this.dataSource.transaction(async (manager) => ({
-      readings: await this.readings.upsertMany(readingRows, {
-        conflictPaths: ['deviceId', 'recordedAt'],
-        update: [...READING_VALUES],
-        manager,
-      }),
-      // Only forward in time: a late resend or a redelivered old batch leaves a newer state alone.
-      devices: await this.devices.upsertMany(deviceRows, {
-        conflictPaths: ['deviceId'],
-        update: ['recordedAt', ...READING_VALUES, 'updatedAt'],
-        updateIfNewer: 'recordedAt',
-        manager,
-      }),
-    }));
+  write(batch: readonly ReadingDto[], transaction?: EntityManager): Promise<ReadingsWriteResult> {
+    return transaction
+      ? this.writeIn(transaction, batch)
+      : this.dataSource.transaction((manager) => this.writeIn(manager, batch));
+  }
+
+  private async writeIn(manager: EntityManager, batch: readonly ReadingDto[]): Promise<ReadingsWriteResult> {
+    const readings = await this.readings.upsertMany(batch.map(toReadingRow), {
+      conflictPaths: ['deviceId', 'recordedAt'],
+      update: [...READING_VALUES],
+      manager,
+    });
+    // Only forward in time: a late resend or a redelivered old batch leaves a newer state alone.
+    const devices = await this.devices.upsertMany(latestPerDevice(batch), {
+      conflictPaths: ['deviceId'],
+      update: ['recordedAt', ...READING_VALUES, 'updatedAt'],
+      updateIfNewer: 'recordedAt',
+      manager,
+    });
+    await incrementDeviceMinutes(manager, deviceMinutesOf(batch));
+    return { readings, devices };
   }
 }

@@ -117,8 +117,7 @@ export class BatchRunner {
       }
       if (error instanceof OffsetsFencedError) {
         outcome.redeliver(remaining);
-        outcome.reposition(error.stored);
-        return 'interrupted';
+        return this.fenced(error, outcome);
       }
       remaining = ack.settleBeforeFailure(remaining, outcome);
       const { doneBefore, failing: failingCount } = errors.locate(error, remaining);
@@ -189,15 +188,18 @@ export class BatchRunner {
     try {
       await this.deps.storedOffsets.skipPast(records);
     } catch (err) {
-      if (err instanceof OffsetsFencedError) {
-        outcome.reposition(err.stored);
-        return 'interrupted';
-      }
+      if (err instanceof OffsetsFencedError) return this.fenced(err, outcome);
       this.deps.logger.warn(
         `${this.deps.options.id}: cannot store the offsets past dead-lettered ${describeRecords(records)} yet: ${messageOf(err)}`,
       );
     }
     return 'settled';
+  }
+
+  private fenced(error: OffsetsFencedError, outcome: BatchOutcome): Settled {
+    this.deps.logger.warn(`${this.deps.options.id}: ${error.message}; going on from there`);
+    outcome.reposition(error.stored);
+    return 'interrupted';
   }
 
   /** Runs the handler once; returns what it threw, or undefined. */

@@ -14,12 +14,17 @@ export class TypeOrmOffsetStore implements OffsetStore {
 
   async read(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
     if (partitions.length === 0) return new Map();
+    const stored = await this.select(groupId, partitions);
+    const missing = partitions.filter(({ topic, partition }) => !stored.has(partitionKey(topic, partition)));
+    if (missing.length === 0) return stored;
+    // Rows are created outside any batch's transaction, so that every later move is an UPDATE
+    // that locks its row. A plain read never waits for a lock: existing rows are only selected.
     await this.dataSource
       .createQueryBuilder()
       .insert()
       .into(this.table, ['group_id', 'topic', 'partition', 'next_offset'])
       .values(
-        partitions.map(({ topic, partition }) => ({
+        missing.map(({ topic, partition }) => ({
           group_id: groupId,
           topic,
           partition,
@@ -28,6 +33,10 @@ export class TypeOrmOffsetStore implements OffsetStore {
       )
       .orIgnore()
       .execute();
+    return this.select(groupId, partitions);
+  }
+
+  private async select(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
     const topics = [...new Set(partitions.map((p) => p.topic))];
     const rows = await this.dataSource
       .createQueryBuilder()

@@ -12,11 +12,15 @@ import {
   waitForLagZero,
 } from '@org/testing';
 import type { Client } from 'pg';
+import { offsetsTableDdl } from '@org/kafka-batch';
 import type { PipelineConfig } from './fixtures/pipeline-consumer';
+
+export type DeliveryMode = NonNullable<PipelineConfig['mode']>;
 
 export const PIPELINE_SCHEMA = `
   CREATE TABLE events (id int PRIMARY KEY, amount int NOT NULL CHECK (amount >= 0), payload text NOT NULL);
-  CREATE TABLE deliveries (event_id int NOT NULL)`;
+  CREATE TABLE deliveries (event_id int NOT NULL);
+  ${offsetsTableDdl('postgres')}`;
 
 const POISON_EVERY = 97;
 type PoisonKind = 'undecodable' | 'invalid-json' | 'schema' | 'constraint';
@@ -41,11 +45,15 @@ const isPoison = (n: number) => n % POISON_EVERY === 13;
 
 export interface ScenarioReport {
   scenario: string;
+  mode: DeliveryMode;
   produced: number;
   /** Records handed to the handler whose transaction committed (the delivery log). */
   delivered: number;
-  duplicates: number;
+  /** Delivery-log rows beyond one per record: what a counter would have counted twice. */
+  countedTwice: number;
   deadLettered: number;
+  /** Dead letters published more than once (allowed in both modes). */
+  deadLetteredTwice: number;
   lost: number;
   /** From the end of the fault to lag 0. */
   recoveryMs: number;
@@ -97,6 +105,15 @@ export class PipelineProcess {
     return this.lines.filter((l) => l.includes(text)).length;
   }
 
+  /** SIGSTOP: the whole process, librdkafka's heartbeats included, stands still until thaw(). */
+  freeze(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child.kill('SIGCONT');
+  }
+
   async terminate(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGTERM');
@@ -120,13 +137,14 @@ export class FaultScenario {
 
   constructor(
     readonly name: string,
+    readonly mode: DeliveryMode,
     private readonly env: { admin: KafkaAdmin; bootstrap: string; databaseUrl: string; db: Client },
     readonly partitions = 6,
   ) {}
 
   async start(recordsPerSecond = 1_000): Promise<void> {
     FaultScenario.started.push(this);
-    await this.env.db.query('TRUNCATE events, deliveries');
+    await this.env.db.query('TRUNCATE events, deliveries, kafka_batch_offsets');
     await this.env.admin.createTopic(this.topic, this.partitions);
     this.producer = await ContinuousProducer.connect(this.topic, this.env.bootstrap);
     this.producer.start(recordOf, recordsPerSecond / 10, 100);
@@ -138,6 +156,7 @@ export class FaultScenario {
       groupId: this.groupId,
       bootstrap: this.env.bootstrap,
       databaseUrl: this.env.databaseUrl,
+      mode: this.mode,
       ...options,
     };
     const child = spawn(
@@ -161,7 +180,8 @@ export class FaultScenario {
   /** Kills whatever still runs (after a failed scenario, so it cannot write into the next one). */
   async abort(): Promise<void> {
     for (const p of this.processes)
-      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      if (p.child.exitCode === null && (p.child.signalCode === null || p.child.signalCode === 'SIGSTOP'))
+        p.child.kill('SIGKILL');
     await Promise.all(this.processes.map((p) => p.exited));
     await this.producer?.close().catch(() => undefined);
     this.producer = undefined;
@@ -189,6 +209,14 @@ export class FaultScenario {
     const deadKeys = new Set(dead.map((d) => d.key));
     const missingPoison = ids.filter((n) => isPoison(n) && !deadKeys.has(`e${n}`)).length;
     return valid.length - Number(rows[0].n) + missingPoison;
+  }
+
+  /** Delivery-log rows beyond one per record so far. */
+  async countedTwice(): Promise<number> {
+    const { rows } = await this.env.db.query<{ n: string }>(
+      'SELECT count(*) - count(DISTINCT event_id) AS n FROM deliveries',
+    );
+    return Number(rows[0].n);
   }
 
   /** Stops production, waits for lag 0, stops the consumers and checks the oracle. */
@@ -234,10 +262,12 @@ export class FaultScenario {
     const lost = notStored.length + missingDead + unexpected + withoutReason;
     return {
       scenario: this.name,
+      mode: this.mode,
       produced: keys.length,
       delivered: Number(log[0].total),
-      duplicates: Number(log[0].total) - Number(log[0].distinct_ids) + (dead.length - deadKeys.size),
+      countedTwice: Number(log[0].total) - Number(log[0].distinct_ids),
       deadLettered: deadKeys.size,
+      deadLetteredTwice: dead.length - deadKeys.size,
       lost,
       recoveryMs,
       notes:
@@ -279,10 +309,11 @@ export class FaultScenario {
 }
 
 export function formatReports(reports: ScenarioReport[]): string {
-  const header = '| scenario | produced | delivered | duplicates | dead-lettered | lost | recovery | notes |';
+  const header =
+    '| scenario | mode | produced | delivered | counted twice | dead-lettered | dead letters twice | lost | recovery | notes |';
   const rows = reports.map(
     (r) =>
-      `| ${r.scenario} | ${r.produced} | ${r.delivered} | ${r.duplicates} | ${r.deadLettered} | ${r.lost} | ${(r.recoveryMs / 1000).toFixed(1)} s | ${r.notes} |`,
+      `| ${r.scenario} | ${r.mode} | ${r.produced} | ${r.delivered} | ${r.countedTwice} | ${r.deadLettered} | ${r.deadLetteredTwice} | ${r.lost} | ${(r.recoveryMs / 1000).toFixed(1)} s | ${r.notes} |`,
   );
-  return [header, '|---|---:|---:|---:|---:|---:|---:|---|', ...rows].join('\n');
+  return [header, '|---|---|---:|---:|---:|---:|---:|---:|---:|---|', ...rows].join('\n');
 }

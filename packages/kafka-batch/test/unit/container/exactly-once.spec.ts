@@ -87,6 +87,9 @@ describe('exactly-once mode (fake consumer, fake database)', () => {
     await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 12, 'the Kafka commit');
     expect(store.log).toEqual(['read 0', 'commit 0:-1->4', 'rollback', 'read 0', 'commit 0:10->12']);
     expect(h.consumer.calls).toContain('seek t[0]@10');
+    expect(h.logger.of('warn')).toEqual([
+      'L: stored offsets moved under this member: t[0] is at 10; the transaction was rolled back; going on from there',
+    ]);
     // The refused batch 4..7 counted nothing; 8 and 9 were the other member's to count.
     expect(Object.fromEntries(store.counters)).toEqual({ i0: 1, i1: 1, i2: 1, i3: 1, i10: 1, i11: 1 });
     expect(h.handled()).toEqual(['0@0', '0@1', '0@2', '0@3', '0@10', '0@11']);
@@ -137,6 +140,39 @@ describe('exactly-once mode (fake consumer, fake database)', () => {
     ]);
     expect(h.deadLetters.offsets()).toEqual(['t[0]@0', 't[0]@5']);
     expect(Object.fromEntries(store.counters)).toEqual({ i1: 1, i2: 1, i3: 1, i4: 1 });
+    await h.stop();
+  });
+
+  it("in ackMode 'record', one transaction per record", async () => {
+    const store = new FakeOffsetStore();
+    const h = await exactlyOnce(
+      store,
+      (record, _ack, _call, ledger: FakeLedger) => ledger.add(`i${record.value.i}`),
+      { ackMode: 'record' },
+    );
+    h.consumer.produce(TOPIC, 0, values(3));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 3, 'the Kafka commit');
+    expect(store.log).toEqual(['read 0', 'commit 0:-1->1', 'commit 0:1->2', 'commit 0:2->3']);
+    expect(Object.fromEntries(store.counters)).toEqual(once(3));
+    await h.stop();
+  });
+
+  it('a partition revoked and assigned again starts from the database, not from what this member remembered', async () => {
+    const store = new FakeOffsetStore();
+    const h = await exactlyOnce(store);
+    h.consumer.produce(TOPIC, 0, values(4));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 4, 'the first pass');
+    h.consumer.revokePartitions([tp(0)]);
+    await h.clock.until(() => h.container.assignment.length === 0, 'the revoke');
+    // Meanwhile another member stored through offset 7; Kafka's commit stayed behind.
+    store.storeFromElsewhere(0, 8);
+    h.consumer.produce(TOPIC, 0, values(6, 4));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => store.storedAt(0) === 10, 'the second pass');
+    expect(h.handled()).toEqual(['0@0', '0@1', '0@2', '0@3', '0@8', '0@9']);
+    expect(store.log).toEqual(['read 0', 'commit 0:-1->4', 'read 0', 'commit 0:8->10']);
     await h.stop();
   });
 
