@@ -94,6 +94,7 @@ function render(drained: Drained[], records: number): string {
     ),
     '',
     `Medians, exactly-once against at-least-once: throughput ${throughput.toFixed(2)}×, CPU per reading ${cpu.toFixed(2)}×.`,
+    '',
   ].join('\n');
 }
 

@@ -42,13 +42,20 @@ describe('telemetry service process', () => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations');
-      expect(rows.map((r) => r.name)).toEqual(['CreateTelemetryTables1767225600000']);
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY id');
+      // The library's offsets table (exactly-once mode) comes with its own migration, first by its timestamp.
+      expect(rows.map((r) => r.name)).toEqual([
+        'KafkaBatchOffsets1765000000000',
+        'CreateTelemetryTables1767225600000',
+        'CreateDeviceMinutes1767312000000',
+      ]);
       const tables = await client.query<{ tablename: string }>(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
       );
       expect(tables.rows.map((r) => r.tablename)).toEqual([
         'device_latest',
+        'device_minutes',
+        'kafka_batch_offsets',
         'migrations',
         'telemetry_readings',
       ]);

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { partitionKey, TopicPartition } from '../common/topic-partition';
+import { quoteIdentifier } from '../persistence/sql-identifiers';
 import { NO_STORED_OFFSET, OffsetMove, OffsetStore, OffsetStoreTransaction } from './offset.store';
 
 /**
@@ -68,24 +69,62 @@ export class TypeOrmOffsetStore implements OffsetStore {
 
 class TypeOrmOffsetTransaction implements OffsetStoreTransaction {
   private ended = false;
+  private readonly quotedTable: string;
 
   constructor(
     private readonly runner: QueryRunner,
     private readonly table: string,
-  ) {}
+  ) {
+    const { driver } = runner.connection;
+    this.quotedTable = table
+      .split('.')
+      .map((part) => quoteIdentifier(driver, part))
+      .join('.');
+  }
 
   get manager(): EntityManager {
     return this.runner.manager;
   }
 
   async advance(groupId: string, moves: readonly OffsetMove[]): Promise<TopicPartition[]> {
-    const partitionColumn = this.runner.connection.driver.escape('partition');
-    const fenced: TopicPartition[] = [];
-    // One order for every member: two transactions locking the same rows cannot deadlock.
+    // One order for every member: two transactions locking the same rows do not deadlock.
     const ordered = [...moves].sort((a, b) =>
       a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
     );
-    for (const move of ordered) {
+    const moved =
+      this.runner.connection.driver.options.type === 'postgres'
+        ? await this.advanceInOneStatement(groupId, ordered)
+        : await this.advanceOneByOne(groupId, ordered);
+    return ordered
+      .filter((m) => !moved.has(partitionKey(m.topic, m.partition)))
+      .map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  /** PostgreSQL: every partition of the invocation in one round trip. */
+  private async advanceInOneStatement(groupId: string, moves: readonly OffsetMove[]): Promise<Set<string>> {
+    const rows = await this.manager.query<{ topic: string; partition: number }[]>(
+      // TypeORM answers an UPDATE with [rows, count]; a SELECT around it answers with the rows.
+      `WITH moved AS (UPDATE ${this.quotedTable} AS o SET next_offset = m.next, updated_at = CURRENT_TIMESTAMP
+       FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS m (topic, "partition", expected, next)
+       WHERE o.group_id = $1 AND o.topic = m.topic AND o."partition" = m."partition" AND o.next_offset = m.expected
+       RETURNING o.topic, o."partition")
+       SELECT topic, "partition" FROM moved`,
+      [
+        groupId,
+        moves.map((m) => m.topic),
+        moves.map((m) => m.partition),
+        moves.map((m) => m.expected),
+        moves.map((m) => m.next),
+      ],
+    );
+    return new Set(rows.map((r) => partitionKey(r.topic, r.partition)));
+  }
+
+  /** Any other driver: the query builder's UPDATE per partition. */
+  private async advanceOneByOne(groupId: string, moves: readonly OffsetMove[]): Promise<Set<string>> {
+    const partitionColumn = this.runner.connection.driver.escape('partition');
+    const moved = new Set<string>();
+    for (const move of moves) {
       const { affected } = await this.manager
         .createQueryBuilder()
         .update(this.table)
@@ -95,9 +134,9 @@ class TypeOrmOffsetTransaction implements OffsetStoreTransaction {
           { groupId, topic: move.topic, partition: move.partition, expected: move.expected },
         )
         .execute();
-      if (affected !== 1) fenced.push({ topic: move.topic, partition: move.partition });
+      if (affected === 1) moved.add(partitionKey(move.topic, move.partition));
     }
-    return fenced;
+    return moved;
   }
 
   async commit(): Promise<void> {
