@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { ReadingsTopicInitializer } from './kafka/readings-topic.initializer';
 import { MetricsModule } from './metrics/metrics.module';
 import { ReadingsModule } from './readings/readings.module';
+import { READINGS_LISTENER_ID } from './readings/telemetry-readings.listener';
 
 @Module({
   imports: [
@@ -17,10 +18,17 @@ import { ReadingsModule } from './readings/readings.module';
         brokers: config.kafkaBootstrap,
         clientId: 'telemetry',
         rdkafka: config.kafkaSecurity,
+        // The listener's settings from the configuration, by its id: nothing is read from the
+        // environment when its class is declared.
+        listeners: {
+          [READINGS_LISTENER_ID]: {
+            topics: [config.topic],
+            groupId: config.groupId,
+            concurrency: config.concurrency,
+            shutdownTimeoutMs: config.shutdownTimeoutMs,
+          },
+        },
         defaults: {
-          groupId: config.groupId,
-          concurrency: config.concurrency,
-          shutdownTimeoutMs: config.shutdownTimeoutMs,
           // Readings are about 200 bytes, so the record budget (10,000) binds long before this; what
           // it bounds is librdkafka's prefetch queue (half of it): 4 MiB instead of 32 MiB of native
           // memory, at no cost in throughput (bench:app, docs/KUBERNETES.md "Memory").

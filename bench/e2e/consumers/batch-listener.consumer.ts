@@ -13,6 +13,7 @@ import { MetricsModule } from '@org/telemetry/metrics/metrics.module';
 import type { ReadingDto } from '@org/telemetry/readings/reading.dto';
 import { ReadingsModule } from '@org/telemetry/readings/readings.module';
 import {
+  READINGS_LISTENER_ID,
   READINGS_LISTENER_OPTIONS,
   TelemetryReadingsListener,
 } from '@org/telemetry/readings/telemetry-readings.listener';
@@ -52,6 +53,7 @@ class BenchReadingsListener extends TelemetryReadingsListener {
       brokers: kafkaBootstrap(),
       clientId: 'bench',
       defaults: { groupId: settings.groupId, autoStartup: false },
+      listeners: { [READINGS_LISTENER_ID]: { topics: [settings.topic] } },
     }),
     DatabaseModule,
     ReadingsModule,

@@ -70,10 +70,7 @@ function kafkaSecurityFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   };
 }
 
-/**
- * The topic is read on its own because @BatchListener takes its topics when the class is
- * declared, before any Nest provider exists (see the listener).
- */
+/** The topic alone, for the simulator, which needs nothing else of the service's configuration. */
 export function readingsTopicFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return patternVar(env, 'TELEMETRY_TOPIC', 'telemetry.readings', KAFKA_NAME, KAFKA_NAME_RULE);
 }

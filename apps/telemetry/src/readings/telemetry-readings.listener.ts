@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Batch, BatchListener, BatchListenerOptions, BatchTransaction, KafkaBatch } from '@org/kafka-batch';
 import type { EntityManager } from 'typeorm';
-import { readingsTopicFromEnv } from '../config/telemetry.config';
 import { TelemetryMetrics } from '../metrics/telemetry.metrics';
 import { ReadingDto } from './reading.dto';
 import { TelemetryReadingsWriter } from './telemetry-readings.writer';
@@ -29,8 +28,7 @@ export const READINGS_LISTENER_OPTIONS = {
 /**
  * Readings from Kafka into PostgreSQL. Invalid readings never get here: the library validates
  * every value against ReadingDto and dead-letters the failures with the reason. The handler
- * writes in the library's transaction, which commits the batch's offsets with the rows. The
- * group id, concurrency and shutdown timeout come from the module defaults (the configuration).
+ * writes in the library's transaction, which commits the batch's offsets with the rows.
  */
 @Injectable()
 export class TelemetryReadingsListener {
@@ -39,13 +37,9 @@ export class TelemetryReadingsListener {
     private readonly metrics: TelemetryMetrics,
   ) {}
 
-  @BatchListener({
-    id: READINGS_LISTENER_ID,
-    // Decorator options are fixed when the class is declared, before any provider exists, so
-    // the topic comes straight from the environment (validated again with the rest at startup).
-    topics: [readingsTopicFromEnv()],
-    ...READINGS_LISTENER_OPTIONS,
-  })
+  // The topic, group, concurrency and shutdown timeout come from the configuration, through the
+  // module's options for this listener id (app.module.ts).
+  @BatchListener({ id: READINGS_LISTENER_ID, ...READINGS_LISTENER_OPTIONS })
   async onReadings(
     @Batch() batch: KafkaBatch<ReadingDto>,
     @BatchTransaction() transaction: EntityManager,

@@ -34,6 +34,48 @@ describe('resolveListenerOptions', () => {
     expect(resolved.deadLetter.stackTrace).toBe('application');
   });
 
+  it("puts the module's options for the listener's id over the decorator's, nested ones key by key", () => {
+    const resolved = resolveListenerOptions(
+      'L',
+      {
+        topicPattern: /^readings\./,
+        groupId: 'g',
+        maxPollRecords: 100,
+        retry: { attempts: 5, bisect: false },
+      },
+      {
+        defaults: { concurrency: 2 },
+        listeners: {
+          L: { topics: ['from-config'], groupId: 'configured', retry: { attempts: 9 } },
+          other: { maxPollRecords: 1 },
+        },
+      },
+    );
+    expect(resolved).toMatchObject({
+      topics: ['from-config'],
+      topicPattern: undefined,
+      groupId: 'configured',
+      maxPollRecords: 100,
+      concurrency: 2,
+    });
+    expect(resolved.retry).toMatchObject({ attempts: 9, bisect: false });
+  });
+
+  it('takes the topics from the module when the decorator names none', () => {
+    const resolved = resolveListenerOptions('L', {}, { listeners: { L: { topics: ['t'], groupId: 'g' } } });
+    expect(resolved).toMatchObject({ topics: ['t'], groupId: 'g' });
+  });
+
+  it("names the module's override in the error when an option is invalid", () => {
+    expect(() =>
+      resolveListenerOptions('L', valid, {
+        listeners: { L: { maxPollRecords: 0, ackMode: 'auto' as 'batch' } },
+      }),
+    ).toThrow(
+      `@BatchListener "L" (with KafkaBatchModule option listeners["L"]): option "maxPollRecords" must be an integer in 1..100000 (got 0); option "ackMode" must be one of 'manual', 'batch', 'record' (got "auto")`,
+    );
+  });
+
   it.each([
     [{ maxPollRecords: 0 }, 'option "maxPollRecords" must be an integer in 1..100000 (got 0)'],
     [

@@ -40,14 +40,17 @@ const DEAD_LETTER_DEFAULTS: DeadLetterOptions = {
 };
 
 /**
- * Merges a listener's options over the module defaults and the library defaults, and rejects
- * anything invalid with an error naming the listener, the option and the allowed values.
+ * Merges, from the weakest: the library defaults, the module defaults, the listener's decorator
+ * options and the module's options for that listener id. Rejects anything invalid with an error
+ * naming the listener, where an override came from, the option and the allowed values.
  */
 export function resolveListenerOptions(
   listenerId: string,
-  own: BatchListenerOptions,
-  module: Pick<KafkaBatchModuleOptions, 'defaults'> = {},
+  decorated: BatchListenerOptions,
+  module: Pick<KafkaBatchModuleOptions, 'defaults' | 'listeners'> = {},
 ): ResolvedListenerOptions {
+  const override = module.listeners?.[listenerId];
+  const own = overridden(decorated, override);
   const merged = { ...module.defaults, ...own };
   const maxPollRecords = merged.maxPollRecords ?? 500;
   const concurrency = merged.concurrency ?? 1;
@@ -91,9 +94,29 @@ export function resolveListenerOptions(
     ...checkOptions(merged, GIVEN_LISTENER_RULES),
   ];
   if (problems.length > 0) {
-    throw new KafkaBatchConfigError(`@BatchListener "${listenerId}": ${problems.join('; ')}`);
+    const from = override ? ` (with KafkaBatchModule option listeners["${listenerId}"])` : '';
+    throw new KafkaBatchConfigError(`@BatchListener "${listenerId}"${from}: ${problems.join('; ')}`);
   }
   return resolved;
+}
+
+/** The decorator's options under the module's for the same id; nested options merge key by key. */
+function overridden(decorated: BatchListenerOptions, override: BatchListenerOptions | undefined) {
+  if (!override) return decorated;
+  // Naming topics or a pattern replaces the decorator's subscription, whichever form it had.
+  const subscription =
+    override.topics !== undefined || override.topicPattern !== undefined
+      ? { topics: override.topics, topicPattern: override.topicPattern }
+      : {};
+  return {
+    ...decorated,
+    ...override,
+    ...subscription,
+    valueLimits: { ...decorated.valueLimits, ...override.valueLimits },
+    retry: { ...decorated.retry, ...override.retry },
+    deadLetter: { ...decorated.deadLetter, ...override.deadLetter },
+    rdkafka: { ...decorated.rdkafka, ...override.rdkafka },
+  };
 }
 
 function resolveExactlyOnce(given: BatchListenerOptions['exactlyOnce']): ExactlyOnceOptions | undefined {

@@ -52,6 +52,17 @@ export class BatchListenerExplorer implements OnModuleInit {
         else this.warnNotStatic(instance, methodName);
       }
     }
+    this.checkOverriddenIds();
+  }
+
+  /** Options for a listener id that no listener has are a typo, not something to ignore. */
+  private checkOverriddenIds(): void {
+    const ids = this.registry.all().map((container) => container.options.id);
+    const unknown = Object.keys(this.moduleOptions.listeners ?? {}).filter((id) => !ids.includes(id));
+    if (unknown.length > 0)
+      throw new KafkaBatchConfigError(
+        `KafkaBatchModule option "listeners": no @BatchListener has the id ${unknown.map((id) => `"${id}"`).join(', ')} (listener ids: ${ids.map((id) => `"${id}"`).join(', ') || 'none'})`,
+      );
   }
 
   /** A request-scoped provider (or one depending on one) has no instance a listener could run on. */

@@ -7,6 +7,12 @@ export interface KafkaBatchModuleOptions {
   clientId?: string;
   /** Defaults for every listener; a listener's own options win. */
   defaults?: Omit<BatchListenerOptions, 'id' | 'topics' | 'topicPattern'>;
+  /**
+   * Options of listeners by id, over their decorator's (topics and group included): settings from
+   * configuration, e.g. in `forRootAsync`. Validated like decorator options; an id that no
+   * @BatchListener has fails the start.
+   */
+  listeners?: Record<string, Omit<BatchListenerOptions, 'id'>>;
   /** librdkafka properties for every client (SSL, SASL, …), e.g. `{ 'security.protocol': 'sasl_ssl' }`. */
   rdkafka?: LibrdkafkaConfig;
   /** The lag monitor behind readiness and the lag metrics. */
