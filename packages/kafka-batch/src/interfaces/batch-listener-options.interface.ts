@@ -5,7 +5,10 @@ export type AckMode = 'manual' | 'batch' | 'record';
 
 export type AutoOffsetReset = 'earliest' | 'latest' | 'error';
 
-/** How record values are decoded: JSON (default), UTF-8 text, raw bytes, or a function. */
+/**
+ * How record values are decoded: JSON (default), UTF-8 text, raw bytes, or a function, which may
+ * return a Promise (a schema registry lookup): the records of a batch are awaited side by side.
+ */
 export type ValueDeserializer =
   'json' | 'string' | 'raw' | ((value: Buffer | null, record: RawRecord) => unknown);
 

@@ -156,4 +156,69 @@ describe('RecordDecoder', () => {
     expect(decoded).toBe('interrupted');
     expect(slicer.pauses).toBe(1);
   });
+
+  describe('an asynchronous deserializer (a schema registry lookup)', () => {
+    /** Looks every value up after a turn of the event loop; counts the lookups under way at once. */
+    function lookingUp(fail?: (text: string) => boolean) {
+      const seen = { inFlight: 0, most: 0 };
+      const deserializer = async (value: Buffer | null) => {
+        seen.most = Math.max(seen.most, ++seen.inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        seen.inFlight--;
+        const text = value!.toString();
+        if (fail?.(text)) throw new Error(`unknown schema for ${text}`);
+        return { text };
+      };
+      return { deserializer, seen };
+    }
+
+    it('is awaited for every record of the batch side by side, and the records keep their order', async () => {
+      const { deserializer, seen } = lookingUp();
+      const decoder = new RecordDecoder({ ...JSON_DEFAULTS, deserializer });
+      const decoded = (await decoder.decode(
+        Array.from({ length: 50 }, (_, i) => rawOf(`v${i}`, i)),
+      )) as DecodedRecords;
+      expect(decoded.records.map((r) => r.value)).toEqual(
+        Array.from({ length: 50 }, (_, i) => ({ text: `v${i}` })),
+      );
+      expect(seen.most).toBe(50);
+    });
+
+    it('sets aside a record whose lookup fails, with the reason, and keeps the others in order', async () => {
+      const { deserializer } = lookingUp((text) => text === 'v1');
+      const decoder = new RecordDecoder({
+        ...JSON_DEFAULTS,
+        deserializer,
+        valueLimits: { ...DEFAULT_LIMITS, maxBytes: 5 },
+      });
+      const decoded = (await decoder.decode([
+        rawOf('v0', 0),
+        rawOf('v1', 1),
+        rawOf('too long', 2),
+        rawOf('v3', 3),
+      ])) as DecodedRecords;
+      expect(decoded.records.map((r) => r.offset)).toEqual([0, 3]);
+      expect(decoded.undecodable.map((u) => [u.raw.offset, u.reason.name])).toEqual([
+        [1, 'DeserializationError'],
+        [2, 'ValueLimitError'],
+      ]);
+      expect(decoded.undecodable[0].reason.message).toBe(
+        'cannot deserialize value as deserializer: unknown schema for v1',
+      );
+    });
+
+    it('validates what it resolved to', async () => {
+      const decoder = new RecordDecoder({
+        ...JSON_DEFAULTS,
+        deserializer: async (value) => JSON.parse(value!.toString()) as unknown,
+        validate: Reading,
+      });
+      const decoded = (await decoder.decode([
+        raw({ deviceId: 'a', battery: 5, at: AT }, 0),
+        raw({ deviceId: 'b', battery: -1, at: AT }, 1),
+      ])) as DecodedRecords;
+      expect(decoded.records.map((r) => (r.value as Reading).deviceId)).toEqual(['a']);
+      expect(decoded.undecodable[0].reason.message).toMatch(/battery must not be less than 0/);
+    });
+  });
 });

@@ -32,6 +32,17 @@ function headerEntries(raw: RawRecord): readonly [string, Buffer][] {
 /** Longest stretch of decoding between two turns of the event loop: probes must answer meanwhile. */
 export const DECODE_SLICE_MS = 10;
 
+type Decoded = KafkaRecord | UndecodableRecord;
+
+function add({ records, undecodable }: DecodedRecords, result: Decoded): void {
+  if ('reason' in result) undecodable.push(result);
+  else records.push(result);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
 /** A batch's records: values for the handler, and those set aside with the reason. */
 export interface DecodedRecords {
   records: KafkaRecord[];
@@ -59,54 +70,57 @@ export class RecordDecoder {
     stopped: () => boolean = () => false,
   ): Promise<DecodedRecords | 'interrupted'> {
     const decoded: DecodedRecords = { records: [], undecodable: [] };
-    // Async validations run side by side; their results are put in order at the end.
-    const validations: Promise<KafkaRecord | UndecodableRecord>[] = [];
+    // Async deserializers and validations run side by side; from the first of them on, results
+    // are collected as promises and put in order at the end.
+    const pending: Promise<Decoded>[] = [];
     for (const raw of raws) {
       if (this.slicer.due()) {
         await this.slicer.pause();
         if (stopped()) return 'interrupted';
       }
-      const validation = this.decodeInto(decoded, raw);
-      if (validation !== undefined) validations.push(validation);
+      const result = this.decodeOne(raw);
+      if (pending.length > 0 || result instanceof Promise) pending.push(Promise.resolve(result));
+      else add(decoded, result);
     }
-    for (const settled of await Promise.all(validations)) {
-      if ('reason' in settled) decoded.undecodable.push(settled);
-      else decoded.records.push(settled);
-    }
+    for (const settled of await Promise.all(pending)) add(decoded, settled);
     return decoded;
   }
 
-  /** Adds the record to `decoded`, or returns its async validation, whose result is added in order later. */
-  private decodeInto(
-    { records, undecodable }: DecodedRecords,
-    raw: RawRecord,
-  ): Promise<KafkaRecord | UndecodableRecord> | undefined {
+  /** The record for the handler, or why not; a promise when the deserializer or validator is async. */
+  private decodeOne(raw: RawRecord): Decoded | Promise<Decoded> {
     let value: unknown;
     try {
       checkValueBytes(raw.value, this.options.valueLimits);
       value = this.deserialize(raw);
     } catch (err) {
-      if (err instanceof ValueLimitError) undecodable.push({ raw, reason: err });
-      else {
-        const reason = `cannot deserialize value as ${this.deserializerName}: ${(err as Error).message}`;
-        undecodable.push({ raw, reason: new DeserializationError(reason) });
-      }
-      return undefined;
+      return { raw, reason: this.deserializationFailure(err) };
     }
+    if (!isThenable(value)) return this.validated(raw, value);
+    return Promise.resolve(value).then(
+      (resolved) => this.validated(raw, resolved),
+      (err: unknown) => ({ raw, reason: this.deserializationFailure(err) }),
+    );
+  }
+
+  private validated(raw: RawRecord, value: unknown): Decoded | Promise<Decoded> {
     const validator = this.validator;
     try {
       checkValueShape(value, this.options.valueLimits);
-      if (!validator) records.push(toRecord(raw, value));
-      else if (validator.synchronous) records.push(toRecord(raw, validator.validateSync(value)));
-      else
-        return validator.validate(value).then(
-          (instance) => toRecord(raw, instance),
-          (err: Error) => ({ raw, reason: err }),
-        );
+      if (!validator) return toRecord(raw, value);
+      if (validator.synchronous) return toRecord(raw, validator.validateSync(value));
+      return validator.validate(value).then(
+        (instance) => toRecord(raw, instance),
+        (err: Error) => ({ raw, reason: err }),
+      );
     } catch (err) {
-      undecodable.push({ raw, reason: err as Error });
+      return { raw, reason: err as Error };
     }
-    return undefined;
+  }
+
+  private deserializationFailure(err: unknown): Error {
+    if (err instanceof ValueLimitError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new DeserializationError(`cannot deserialize value as ${this.deserializerName}: ${message}`);
   }
 
   private get deserializerName(): string {
