@@ -131,3 +131,40 @@ describe('redelivery without backoff (real broker)', () => {
     expect(await admin.committedOffsets(groupId, topic)).toEqual(new Map([[0, records]]));
   });
 });
+
+describe('every listener type × ackMode (real broker)', () => {
+  const suite = listenerSuite();
+
+  it.each([
+    ['batch', 'batch'],
+    ['batch', 'manual'],
+    ['record', 'batch'],
+    ['record', 'record'],
+    ['record', 'manual'],
+  ] as const)(
+    'a %s listener with ackMode %s handles every record once and commits them all',
+    async (listenerType, ackMode) => {
+      const { topic, groupId } = await suite.newTopic('ack-modes', 2);
+      await produceRecords(
+        topic,
+        Array.from({ length: 60 }, (_, i) => ({ key: `k${i}`, value: { i }, partition: i % 2 })),
+      );
+      const handled: number[] = [];
+      const shapes = new Set<string>();
+      await suite.start(
+        { topics: [topic], groupId, listenerType, ackMode, maxPollRecords: 25 },
+        (payload, ack) => {
+          const records: readonly KafkaRecord<{ i: number }>[] =
+            'records' in payload ? payload.records : [payload];
+          shapes.add('records' in payload ? 'batch' : 'record');
+          handled.push(...records.map((r) => r.value.i));
+          if (ackMode === 'manual') ack.acknowledge();
+        },
+      );
+      await waitForLagZero(suite.admin, groupId, topic, { timeoutMs: 20_000 });
+      expect(await suite.admin.committedOffsets(groupId, topic)).toEqual(await suite.admin.endOffsets(topic));
+      expect([...shapes]).toEqual([listenerType]);
+      expect(handled.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    },
+  );
+});

@@ -10,7 +10,7 @@ export class BatchAcknowledgment implements Acknowledgment {
   /** Per partition: redeliver from this offset after the backoff. */
   private readonly nacks = new Map<string, { offset: number; backoffMs: number }>();
 
-  /** In ackMode 'batch' and 'record' a successful invocation acknowledges everything it was given. */
+  /** Unless the handler acknowledges (ackMode 'manual'), a successful invocation acknowledges all it was given. */
   constructor(private readonly manual: boolean) {}
 
   acknowledge(record?: KafkaRecord): void {

@@ -28,7 +28,7 @@ export type ListenerInvoker = (
 export type PartitionSignals = (topic: string, partition: number) => AbortSignal;
 
 export interface BatchRunnerDeps {
-  options: Pick<ResolvedListenerOptions, 'id' | 'groupId' | 'ackMode' | 'retry'>;
+  options: Pick<ResolvedListenerOptions, 'id' | 'groupId' | 'ackMode' | 'listenerType' | 'retry'>;
   invoke: ListenerInvoker;
   decoder: Pick<RecordDecoder, 'decode'>;
   errors: RetryingErrorHandler;
@@ -75,12 +75,14 @@ export class BatchRunner {
         return outcome;
       }
     }
-    if (this.deps.options.ackMode !== 'record') {
+    if (this.deps.options.listenerType === 'batch') {
       await this.handle(records, outcome, signals);
       return outcome;
     }
     for (let i = 0; i < records.length; i++) {
       const record = records[i];
+      // Its partition is delivered again from an earlier record (not acknowledged, or nacked).
+      if (outcome.of(record.topic, record.partition)?.redelivery) continue;
       // Stop and revoke wait for a batch they find running: records not begun are left for later.
       if (i > 0 && signals(record.topic, record.partition).aborted)
         return this.redeliver(records.slice(i), outcome);
@@ -206,7 +208,7 @@ export class BatchRunner {
   private async invoke(records: readonly KafkaRecord[], ack: BatchAcknowledgment): Promise<unknown> {
     const { options, invoke, events } = this.deps;
     const payload =
-      options.ackMode === 'record'
+      options.listenerType === 'record'
         ? records[0]
         : createBatch(options.id, options.groupId, records as KafkaRecord[]);
     const startedAt = performance.now();

@@ -70,6 +70,8 @@ export function resolveListenerOptions(
     maxBatchDurationMs: merged.maxBatchDurationMs ?? maxPollIntervalMs,
     autoOffsetReset: merged.autoOffsetReset ?? 'earliest',
     ackMode: merged.ackMode ?? 'batch',
+    // Before listenerType existed, ackMode 'record' meant a record listener: it still does.
+    listenerType: merged.listenerType ?? (merged.ackMode === 'record' ? 'record' : 'batch'),
     deserializer: merged.deserializer ?? 'json',
     validate: merged.validate,
     valueLimits: { ...VALUE_LIMIT_DEFAULTS, ...module.defaults?.valueLimits, ...own.valueLimits },

@@ -46,6 +46,7 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
     rebalanceListenerTimeoutMs: integerIn(1, 600_000),
     autoOffsetReset: oneOf('earliest', 'latest', 'error'),
     ackMode: oneOf('manual', 'batch', 'record'),
+    listenerType: oneOf('batch', 'record'),
     deserializer: orFunction(oneOf('json', 'string', 'raw')),
     validate: optional(aFunction('must be a class-validator DTO class')),
     'valueLimits.maxBytes': integerIn(1, 2 ** 31 - 1),
@@ -97,6 +98,10 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
         : `options "retry" need initialDelayMs >= 0, maxDelayMs >= initialDelayMs and multiplier >= 1 (got ${describeValue({ initialDelayMs, multiplier, maxDelayMs })})`,
     (o) => ownedRdkafkaProblems(o.rdkafka, o.groupProtocol),
     (o) => (o.validate ? validationPackagesProblem() : undefined),
+    (o) =>
+      o.listenerType === 'batch' && o.ackMode === 'record'
+        ? `option "ackMode" 'record' needs listenerType 'record': a batch listener is acknowledged per batch ('batch') or by its handler ('manual')`
+        : undefined,
     (o) =>
       o.exactlyOnce && o.ackMode === 'manual'
         ? `option "ackMode" must be 'batch' or 'record' with exactlyOnce: the transaction commits everything the handler wrote, so a partial acknowledgment cannot be honoured (got 'manual')`

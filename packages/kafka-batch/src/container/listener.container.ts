@@ -174,9 +174,10 @@ export class KafkaListenerContainer implements ListenerContainer {
     this.parts.poller
       .start(() => this.pollOnce())
       .catch((err: Error) => this.fail(`poll loop failed: ${err.stack ?? err}`));
-    const { groupId, topicPattern, topics, maxPollRecords, concurrency, ackMode } = this.options;
+    const { groupId, topicPattern, topics, maxPollRecords, concurrency, ackMode, listenerType } =
+      this.options;
     this.logger.log(
-      `started: group ${groupId}, ${topicPattern ?? topics.join(', ')}, maxPollRecords ${maxPollRecords}, concurrency ${concurrency}, ackMode ${ackMode}`,
+      `started: group ${groupId}, ${topicPattern ?? topics.join(', ')}, maxPollRecords ${maxPollRecords}, concurrency ${concurrency}, ${listenerType} listener, ackMode ${ackMode}`,
     );
   }
 

@@ -81,7 +81,9 @@ export function assembleListener(
   const backpressure = new Backpressure({ maxRecords, maxBytes, holdMs }, partitions, clock);
   const dropped = backpressure.release.bind(backpressure);
   const poller = new PollLoop(consumer, clock, () => backpressure.wake());
-  const dispatcher = new BatchDispatcher(options, partitions, (batch) => applier.run(batch), clock, running);
+  // ackMode 'record' commits after each record: each is a batch of its own, applied when it ends.
+  const limits = { ...options, maxPollRecords: options.ackMode === 'record' ? 1 : options.maxPollRecords };
+  const dispatcher = new BatchDispatcher(limits, partitions, (batch) => applier.run(batch), clock, running);
   const dispatch = () => dispatcher.dispatch();
   const seeker = new PartitionSeeker({
     consumer,

@@ -48,7 +48,7 @@ function paramDecorator(type: KafkaBatchParamtype) {
     };
 }
 
-/** The KafkaBatch (or the KafkaRecord in ackMode 'record'), through the given pipes. */
+/** The KafkaBatch (or the KafkaRecord with listenerType 'record'), through the given pipes. */
 export const Batch = paramDecorator(KafkaBatchParamtype.PAYLOAD);
 /** The Acknowledgment. */
 export const Ack = paramDecorator(KafkaBatchParamtype.ACK);

@@ -1,7 +1,14 @@
 import type { InjectionToken } from '@nestjs/common';
 import type { RawRecord } from './raw-record.interface';
 
+/**
+ * Who commits, and when: 'batch', after the handler returned for the whole batch; 'record', after
+ * each record (record listeners); 'manual', what the handler acknowledges.
+ */
 export type AckMode = 'manual' | 'batch' | 'record';
+
+/** What the handler receives: the batch, or one record per invocation (Spring's record listener). */
+export type ListenerType = 'batch' | 'record';
 
 export type AutoOffsetReset = 'earliest' | 'latest' | 'error';
 
@@ -104,7 +111,10 @@ export interface BatchListenerOptions {
   /** Longest a batch may run before liveness reports the listener stuck. Default maxPollIntervalMs. */
   maxBatchDurationMs?: number;
   autoOffsetReset?: AutoOffsetReset;
+  /** Default 'batch'. With listenerType 'record': 'batch', 'record' or 'manual', per record. */
   ackMode?: AckMode;
+  /** 'batch' (default) or 'record': the handler takes `(record, ack)`. ackMode 'record' alone implies 'record'. */
+  listenerType?: ListenerType;
   deserializer?: ValueDeserializer;
   /** A class-validator DTO class; records that fail it go to the dead-letter topic with the reason. */
   validate?: new (...args: never[]) => object;

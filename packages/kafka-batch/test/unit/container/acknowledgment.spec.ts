@@ -90,13 +90,16 @@ describe('acknowledgement (fake consumer)', () => {
   });
 });
 
-describe('ackMode record when its partition is revoked mid-batch (fake consumer)', () => {
+describe('a record listener when its partition is revoked mid-batch (fake consumer)', () => {
   it('finishes the record under way, leaves the rest for the next owner, and commits what was handled', async () => {
-    // The batch's outcome is applied when it ends: one commit, by the revoke.
+    // ackMode 'batch': the batch's outcome is applied when it ends: one commit, by the revoke.
     let finish!: () => void;
-    const h = await startListener({ ackMode: 'record', maxPollRecords: 5 }, (_record, _ack, call) => {
-      if (call === 2) return new Promise<void>((resolve) => (finish = resolve));
-    });
+    const h = await startListener(
+      { listenerType: 'record', ackMode: 'batch', maxPollRecords: 5 },
+      (_record, _ack, call) => {
+        if (call === 2) return new Promise<void>((resolve) => (finish = resolve));
+      },
+    );
     h.consumer.produce(TOPIC, 0, values(5));
     h.consumer.assignPartitions(tp(0));
     await h.clock.until(() => h.invocations.length === 2, 'the second record under way');
@@ -107,5 +110,61 @@ describe('ackMode record when its partition is revoked mid-batch (fake consumer)
     expect(h.handled()).toEqual(['0@0', '0@1']);
     expect(h.consumer.calls.filter((c) => c.startsWith('commit'))).toEqual(['commit t[0]@2']);
     await h.stop();
+  });
+});
+
+describe('record listeners with each ackMode (fake consumer)', () => {
+  const commits = (h: Awaited<ReturnType<typeof startListener>>) =>
+    h.consumer.calls.filter((c) => c.startsWith('commit'));
+
+  it("ackMode 'record': a commit after each record", async () => {
+    const h = await startListener({ listenerType: 'record', ackMode: 'record', maxPollRecords: 10 });
+    h.consumer.produce(TOPIC, 0, values(3));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 3, 'the commits');
+    expect(commits(h)).toEqual(['commit t[0]@1', 'commit t[0]@2', 'commit t[0]@3']);
+    await h.stop();
+  });
+
+  it("ackMode 'batch': one commit once every record of the batch was handled", async () => {
+    const h = await startListener({ listenerType: 'record', ackMode: 'batch', maxPollRecords: 10 });
+    h.consumer.produce(TOPIC, 0, values(3));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 3, 'the commit');
+    expect(commits(h)).toEqual(['commit t[0]@3']);
+    expect(h.invocations.map((i) => i.records.map((r) => r.offset))).toEqual([[0], [1], [2]]);
+    await h.stop();
+  });
+
+  it("ackMode 'manual': what the handler acknowledges; an unacknowledged or nacked record and the rest of its partition come again", async () => {
+    const once = new Set<string>();
+    const first = (what: string) => !once.has(what) && once.add(what) !== undefined;
+    const h = await startListener(
+      { listenerType: 'record', ackMode: 'manual', maxPollRecords: 10, concurrency: 2 },
+      (record, ack) => {
+        if (record.partition === 0 && record.offset === 1 && first('silent')) return;
+        if (record.partition === 1 && record.offset === 0 && first('nack'))
+          return ack.nack(record, { backoffMs: 2_000 });
+        ack.acknowledge();
+      },
+    );
+    h.consumer.produce(TOPIC, 0, values(3));
+    h.consumer.produce(TOPIC, 1, values(2));
+    h.consumer.assignPartitions(tp(0), tp(1));
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 3, 'partition 0');
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 1) === 2, 'partition 1');
+    // After a record went unacknowledged or nacked, the rest of its partition waited for its redelivery.
+    expect(h.handled().filter((r) => r.startsWith('0@'))).toEqual(['0@0', '0@1', '0@1', '0@2']);
+    expect(h.handled().filter((r) => r.startsWith('1@'))).toEqual(['1@0', '1@0', '1@1']);
+    const nacked = h.invocations.filter((i) => i.records[0].partition === 1 && i.records[0].offset === 0);
+    expect(nacked[1].at - nacked[0].at).toBe(2_000);
+    expect(h.logger.of('warn')).toEqual(['L: t[0]@1 and after were not acknowledged; delivering them again']);
+    await h.stop();
+  });
+
+  it("a batch listener cannot take ackMode 'record'", async () => {
+    await expect(startListener({ listenerType: 'batch', ackMode: 'record' })).rejects.toThrow(
+      `@BatchListener "L": option "ackMode" 'record' needs listenerType 'record'`,
+    );
   });
 });
