@@ -70,10 +70,8 @@ export class BatchRunner {
         outcome.redeliver([...records, ...unpublished.map((l) => l.raw)]);
         return outcome;
       }
-      if ((await this.skipPast(leadingOnTheirPartitions(undecodable, records), outcome)) === 'interrupted') {
-        outcome.redeliver(records);
-        return outcome;
-      }
+      if ((await this.skipPast(leadingOnTheirPartitions(undecodable, records), outcome)) === 'interrupted')
+        return this.redeliver(records, outcome);
     }
     if (this.deps.options.listenerType === 'batch') {
       await this.handle(records, outcome, signals);

@@ -38,14 +38,8 @@ export class OffsetTransactions {
   async restore(partitions: readonly TopicPartition[], signal: AbortSignal): Promise<TopicPartitionOffset[]> {
     for (let failures = 0; !signal.aborted; failures++) {
       try {
-        const read = await this.store.read(this.groupId, partitions);
-        return partitions
-          .map(({ topic, partition }) => {
-            const offset = read.get(partitionKey(topic, partition)) ?? NO_STORED_OFFSET;
-            this.stored.set(partitionKey(topic, partition), offset);
-            return { topic, partition, offset };
-          })
-          .filter((p) => p.offset !== NO_STORED_OFFSET);
+        const stored = await this.reread(partitions);
+        return stored.filter((p) => p.offset !== NO_STORED_OFFSET);
       } catch (err) {
         const delayMs = Math.min(READ_RETRY_MAX_MS, READ_RETRY_MS * 2 ** failures);
         this.logger.warn(
@@ -111,14 +105,17 @@ export class OffsetTransactions {
 
   /** Rereads where fenced partitions really are, for the listener to seek there. */
   private async fencedAt(partitions: readonly TopicPartition[]): Promise<OffsetsFencedError> {
+    return new OffsetsFencedError(await this.reread(partitions));
+  }
+
+  /** The partitions' stored offsets as the database has them now; this member expects them from now on. */
+  private async reread(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     const read = await this.store.read(this.groupId, partitions);
-    return new OffsetsFencedError(
-      partitions.map(({ topic, partition }) => {
-        const offset = read.get(partitionKey(topic, partition)) ?? NO_STORED_OFFSET;
-        this.stored.set(partitionKey(topic, partition), offset);
-        return { topic, partition, offset };
-      }),
-    );
+    return partitions.map(({ topic, partition }) => {
+      const offset = read.get(partitionKey(topic, partition)) ?? NO_STORED_OFFSET;
+      this.stored.set(partitionKey(topic, partition), offset);
+      return { topic, partition, offset };
+    });
   }
 }
 

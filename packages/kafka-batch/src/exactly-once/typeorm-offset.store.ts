@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { partitionKey, TopicPartition } from '../common/topic-partition';
-import { quoteIdentifier } from '../persistence/sql-identifiers';
+import { quotedPath } from '../persistence/sql-identifiers';
 import { NO_STORED_OFFSET, OffsetMove, OffsetStore, OffsetStoreTransaction } from './offset.store';
 
 /**
@@ -8,10 +8,15 @@ import { NO_STORED_OFFSET, OffsetMove, OffsetStore, OffsetStoreTransaction } fro
  * gets its own quoting and placeholders. The DDL is in offsets-table.migration.ts.
  */
 export class TypeOrmOffsetStore implements OffsetStore {
+  /** For the raw SQL of PostgreSQL's one-statement move; quoted once, not per transaction. */
+  private readonly quotedTable: string;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly table: string,
-  ) {}
+  ) {
+    this.quotedTable = quotedPath(dataSource.driver, table.split('.'));
+  }
 
   async read(groupId: string, partitions: readonly TopicPartition[]): Promise<Map<string, number>> {
     if (partitions.length === 0) return new Map();
@@ -63,24 +68,18 @@ export class TypeOrmOffsetStore implements OffsetStore {
       await runner.release().catch(() => undefined);
       throw err;
     }
-    return new TypeOrmOffsetTransaction(runner, this.table);
+    return new TypeOrmOffsetTransaction(runner, this.table, this.quotedTable);
   }
 }
 
 class TypeOrmOffsetTransaction implements OffsetStoreTransaction {
   private ended = false;
-  private readonly quotedTable: string;
 
   constructor(
     private readonly runner: QueryRunner,
     private readonly table: string,
-  ) {
-    const { driver } = runner.connection;
-    this.quotedTable = table
-      .split('.')
-      .map((part) => quoteIdentifier(driver, part))
-      .join('.');
-  }
+    private readonly quotedTable: string,
+  ) {}
 
   get manager(): EntityManager {
     return this.runner.manager;

@@ -15,12 +15,16 @@ export function quoteIdentifier(driver: Driver, name: string): string {
   return `${quotes.slice(0, 1)}${name.replaceAll(close, close + close)}${close}`;
 }
 
-export function quotedTable(metadata: EntityMetadata): string {
-  const { driver } = metadata.connection;
-  return [metadata.schema, metadata.tableName]
+/** A schema-qualified name (`schema.table`), each part quoted; absent parts are left out. */
+export function quotedPath(driver: Driver, parts: readonly (string | undefined)[]): string {
+  return parts
     .filter((part): part is string => Boolean(part))
     .map((part) => quoteIdentifier(driver, part))
     .join('.');
+}
+
+export function quotedTable(metadata: EntityMetadata): string {
+  return quotedPath(metadata.connection.driver, [metadata.schema, metadata.tableName]);
 }
 
 export function quotedColumn(column: ColumnMetadata): string {
