@@ -7,7 +7,8 @@ import { readUsage, UsageSample } from './process.usage';
 import { parseTick, ProgressTick, READY_LINE } from './progress.protocol';
 
 /** The consumers under test, each a script in consumers/ compiled next to this file. */
-export type ConsumerKind = 'bare-loop' | 'naive-per-message' | 'naive-buffered' | 'batch-listener';
+export type ConsumerKind =
+  'bare-loop' | 'naive-per-message' | 'naive-per-message-transport' | 'naive-buffered' | 'batch-listener';
 
 const STOP_TIMEOUT_MS = 20_000;
 

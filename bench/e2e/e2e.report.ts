@@ -17,6 +17,7 @@ export function renderE2eReport(results: E2eResults, charts: ChartFile[], machin
   const rate = (kind: string) =>
     results.drains.find((result) => result.variant.kind === kind)?.recordsPerSecond;
   const naive = rate('naive-per-message');
+  const transported = rate('naive-per-message-transport');
   const client = rate('bare-loop');
   const copy = results.copy?.perSecond;
   const listeners = results.drains.filter(
@@ -75,6 +76,7 @@ export function renderE2eReport(results: E2eResults, charts: ChartFile[], machin
     `| ≥ 30× the naive baseline’s records/s | best listener ${fmt(best?.recordsPerSecond)}/s = ${times(best?.recordsPerSecond, naive, 1)}× naive (${best?.variant.key ?? '—'}) | ${yes((best?.recordsPerSecond ?? 0) >= 30 * (naive ?? Infinity))} |`,
     `| ≥ 0.5× the COPY ceiling end to end | ${times(best?.recordsPerSecond, copy)}× COPY | ${yes((best?.recordsPerSecond ?? 0) >= 0.5 * (copy ?? Infinity))} |`,
     `| the seed’s load (${fmt(config.steadyRate)}/s) with bounded lag on < 1 core | ${seed ? `max lag ${fmt(seed.maxPartitionLag)} per partition (≤ ${fmt(seed.bound)}), ${cores(seed.cores)} cores` : 'not run'} | ${yes(!!seed?.held && (seed.cores ?? 1) < 1)} |`,
+    `| (migration) the naive consumer with only its transport line changed to \`KafkaBatchTransport\` | ${fmt(transported)}/s = ${times(transported, naive)}× naive on KafkaJS; the best @BatchListener = ${times(best?.recordsPerSecond, transported, 1)}× it | — |`,
     `| highest rate held with bounded lag | ${highest ? `${fmt(highest.targetRate)}/s = ${(highest.targetRate / config.steadyRate).toFixed(1)}× the seed’s load` : 'none'} | — |`,
     '',
     `## Drain: a backlog of ${fmt(results.backlog.records)} readings`,

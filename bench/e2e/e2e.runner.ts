@@ -7,7 +7,14 @@ import { createReadingsTopic, produceBacklog } from './load.producer';
 import { nextRateToTry } from './rate.search';
 import type { ScenarioContext } from './scenario.context';
 import { runSteady, SteadyResult } from './steady.scenario';
-import { bareLoop, batchListener, naiveBuffered, naivePerMessage, Variant } from './variant';
+import {
+  bareLoop,
+  batchListener,
+  naiveBuffered,
+  naiveOnKafkaBatchTransport,
+  naivePerMessage,
+  Variant,
+} from './variant';
 
 export interface E2eResults {
   startedAt: Date;
@@ -75,6 +82,7 @@ async function runDrains(context: ScenarioContext, results: E2eResults): Promise
   try {
     await drain(bareLoop());
     await drain(naivePerMessage(), config.naiveSeconds);
+    await drain(naiveOnKafkaBatchTransport(), config.naiveSeconds);
     await drain(naiveBuffered(config.appBatchSize, config.flushMs), config.naiveSeconds);
     for (const batchSize of config.batchSizes) {
       for (const concurrency of config.concurrencies) {

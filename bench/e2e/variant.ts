@@ -25,6 +25,16 @@ export const naivePerMessage = (): Variant => ({
   processes: 1,
 });
 
+export const naiveOnKafkaBatchTransport = (): Variant => ({
+  key: 'naive on KafkaBatchTransport',
+  label:
+    'the naive consumer with only its transport line changed: the same controller and options on `KafkaBatchTransport` (record listener, commit after the handler)',
+  kind: 'naive-per-message-transport',
+  batchSize: 1,
+  concurrency: 1,
+  processes: 1,
+});
+
 export const naiveBuffered = (flushSize: number, flushMs: number): Variant => ({
   key: 'naive buffered upsert',
   label: `naive + batching in user code: buffer in the handler, one TypeORM \`upsert()\` per ${flushSize} readings or ${flushMs} ms, auto-commit`,

@@ -57,4 +57,4 @@ class BufferedReadingsController implements OnModuleDestroy {
   }
 }
 
-startKafkaMicroservice(BufferedReadingsController, settings, progress);
+startKafkaMicroservice(BufferedReadingsController, settings, progress, 'kafkajs');

@@ -28,6 +28,10 @@ interface ClientLog {
   message: string;
 }
 
+/** Said when the broker refuses to let the consumer join; librdkafka goes on trying. */
+const INCONSISTENT_PROTOCOL_HINT =
+  "the group's members use another assignment protocol (KafkaJS instances on Transport.KAFKA, or another assignor): this consumer joins once they have left; stop them first (docs/MIGRATING.md)";
+
 /**
  * The ConsumerClient on librdkafka's KafkaConsumer. It owns the callbacks librdkafka must be
  * configured with (rebalance, commit answers, errors and logs) and turns them into ConsumerEvents.
@@ -159,6 +163,8 @@ export class RdKafkaConsumerClient implements ConsumerClient {
     if (err.code === CODES.ERRORS.ERR__FATAL || (err as { isFatal?: boolean }).isFatal === true)
       this.events.failed(err.message);
     else if (isAuthenticationError(err)) this.events.failed(describeAuthenticationFailure(this.config));
+    else if (err.code === CODES.ERRORS.ERR_INCONSISTENT_GROUP_PROTOCOL)
+      this.events.warned(`client error: ${err.message}: ${INCONSISTENT_PROTOCOL_HINT}`, 'warn');
     else this.events.warned(`client error: ${err.message}`, 'warn');
   }
 

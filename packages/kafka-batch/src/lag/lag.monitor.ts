@@ -41,8 +41,9 @@ export class KafkaLagMonitor implements OnApplicationBootstrap, BeforeApplicatio
     return this.trackers.get(listenerId)?.snapshot;
   }
 
+  /** Always scheduled when enabled: a KafkaBatchTransport registers its listener after bootstrap. */
   onApplicationBootstrap(): void {
-    if (this.options.enabled && this.registry.all().length > 0) this.schedule();
+    if (this.options.enabled) this.schedule();
   }
 
   beforeApplicationShutdown(): void {

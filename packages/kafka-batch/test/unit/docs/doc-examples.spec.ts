@@ -12,6 +12,7 @@ const DOCUMENTS = [
   'apps/telemetry/README.md',
   'docs/RELIABILITY.md',
   'docs/KUBERNETES.md',
+  'docs/MIGRATING.md',
 ];
 
 const read = (path: string) => readFileSync(path, 'utf8');

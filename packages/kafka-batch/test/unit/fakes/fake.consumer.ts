@@ -45,7 +45,12 @@ export class FakeConsumer implements ConsumerClient {
 
   // ---- what the test does ----
 
-  produce(topic: string, partition: number, values: unknown[], options: { timestamp?: number } = {}): void {
+  produce(
+    topic: string,
+    partition: number,
+    values: unknown[],
+    options: { timestamp?: number; key?: Buffer; headers?: RawRecord['headers'] } = {},
+  ): void {
     const log = this.logOf(topic, partition);
     for (const value of values) {
       const bytes = Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value));
@@ -55,7 +60,8 @@ export class FakeConsumer implements ConsumerClient {
         offset: log.length,
         value: bytes,
         size: bytes.length,
-        key: null,
+        key: options.key ?? null,
+        headers: options.headers,
         timestamp: options.timestamp ?? this.clock.now(),
       });
     }

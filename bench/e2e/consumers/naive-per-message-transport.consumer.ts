@@ -1,0 +1,16 @@
+// The naive baseline with only its transport line changed: the same controller and options on
+// @org/kafka-batch's KafkaBatchTransport.
+import 'reflect-metadata';
+import { consumerSettingsFromEnv } from './consumer.settings';
+import { startKafkaMicroservice } from './kafka-microservice.bootstrap';
+import { perMessageReadingsController } from './per-message-readings.controller';
+import { ProgressReporter } from './progress.reporter';
+
+const settings = consumerSettingsFromEnv();
+const progress = new ProgressReporter(settings.tickMs);
+startKafkaMicroservice(
+  perMessageReadingsController(settings.topic, progress),
+  settings,
+  progress,
+  'kafka-batch',
+);
