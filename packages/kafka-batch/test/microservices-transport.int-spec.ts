@@ -10,6 +10,7 @@ import {
   ListenerContainer,
 } from '@org/kafka-batch';
 import { KafkaBatchHealthIndicator, KafkaBatchHealthModule } from '@org/kafka-batch/health';
+import { KafkaBatchMetricsModule } from '@org/kafka-batch/metrics';
 import {
   KafkaBatchExceptionFilter,
   KafkaBatchTransport,
@@ -29,6 +30,7 @@ import {
   useDedicatedBroker,
 } from '@org/testing';
 import { logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { Order, ordersController, OrderSeen } from './fixtures/orders.controller';
 
 /** The test's log, with the warnings kept to assert on. */
@@ -209,6 +211,7 @@ describe('KafkaBatchTransport: a Transport.KAFKA service with only its transport
     await admin.createTopic(auditTopic, 1);
     const seen: OrderSeen[] = [];
     const audited: unknown[] = [];
+    const metrics = new Registry();
 
     @Injectable()
     class AuditListener {
@@ -232,6 +235,7 @@ describe('KafkaBatchTransport: a Transport.KAFKA service with only its transport
       [
         KafkaBatchModule.forRoot({ brokers: kafkaBootstrap(), lag: { intervalMs: 200, windowSize: 3 } }),
         KafkaBatchHealthModule,
+        KafkaBatchMetricsModule.forRoot({ registry: metrics }),
         AuditModule,
       ],
     );
@@ -258,6 +262,8 @@ describe('KafkaBatchTransport: a Transport.KAFKA service with only its transport
       "the orders listener's lag, sampled",
       20_000,
     );
+    // Registered after bootstrap, counted all the same.
+    expect(await metrics.metrics()).toContain('kafka_batch_records_consumed_total{listener="orders"} 6');
     const health = await app.get(KafkaBatchHealthIndicator).isReady('kafka');
     expect(Object.keys(health.kafka.listeners as object).sort()).toEqual(['audit', 'orders']);
     expect(health.kafka.status).toBe('up');

@@ -20,17 +20,21 @@ class AppModule {}
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule);
-  // The handler's error as thrown, so outages are told from bad records and dead letters say why.
+  // The handler's error as thrown, so outages are told from bad records and dead letters say why;
+  // `inheritAppConfig` hands the HTTP application's global filters to the microservice.
   app.useGlobalFilters(new KafkaBatchExceptionFilter());
-  app.connectMicroservice<MicroserviceOptions>({
-    strategy: new KafkaBatchTransport(kafkaOptions, {
-      id: 'orders',
-      app,
-      maxPollRecords: 500,
-      retry: { attempts: 5 },
-      deadLetter: { topic: (topic) => `${topic}.dead` },
-    }),
-  });
+  app.connectMicroservice<MicroserviceOptions>(
+    {
+      strategy: new KafkaBatchTransport(kafkaOptions, {
+        id: 'orders',
+        app,
+        maxPollRecords: 500,
+        retry: { attempts: 5 },
+        deadLetter: { topic: (topic) => `${topic}.dead` },
+      }),
+    },
+    { inheritAppConfig: true },
+  );
   app.enableShutdownHooks();
   await app.startAllMicroservices();
   await app.listen(3000);

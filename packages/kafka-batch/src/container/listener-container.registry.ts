@@ -11,6 +11,7 @@ import type { SeekTarget } from './partition.state';
 export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(KafkaListenerRegistry.name);
   private readonly containers = new Map<string, ListenerContainer>();
+  private readonly registered = new Set<(container: ListenerContainer) => void>();
 
   register(container: ListenerContainer): void {
     const { id } = container.options;
@@ -20,6 +21,13 @@ export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeAppl
       );
     }
     this.containers.set(id, container);
+    for (const notify of this.registered) notify(container);
+  }
+
+  /** Calls `notify` with each container registered from now on; returns the unsubscribe function. */
+  onRegister(notify: (container: ListenerContainer) => void): () => void {
+    this.registered.add(notify);
+    return () => this.registered.delete(notify);
   }
 
   get(id: string): ListenerContainer {

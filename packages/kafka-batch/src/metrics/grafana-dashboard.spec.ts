@@ -12,7 +12,7 @@ describe('deploy/grafana/kafka-batch.dashboard.json', () => {
   it('queries only metric names KafkaBatchMetrics registers', async () => {
     const registry = new Registry();
     const metrics = new KafkaBatchMetrics(
-      { all: () => [] } as never,
+      { all: () => [], onRegister: () => () => undefined } as never,
       { snapshot: () => undefined } as never,
       { registry },
     );

@@ -177,7 +177,7 @@ export class KafkaBatchMetrics implements OnApplicationBootstrap, OnApplicationS
       'Fatal client errors (fenced static member, authentication)',
       ['listener'],
     );
-    for (const container of this.listeners.all()) {
+    const subscribe = (container: ListenerContainer) => {
       const listener = container.options.id;
       this.on(container, 'handled', ({ records, durationMs, failed: threw }) => {
         consumed.inc({ listener }, records);
@@ -197,7 +197,10 @@ export class KafkaBatchMetrics implements OnApplicationBootstrap, OnApplicationS
       );
       this.on(container, 'rebalanced', ({ kind }) => rebalances.inc({ listener, kind }));
       this.on(container, 'fatal', () => fatal.inc({ listener }));
-    }
+    };
+    this.listeners.all().forEach(subscribe);
+    // A KafkaBatchTransport registers its listener when the microservice starts, after bootstrap.
+    this.subscriptions.push(this.listeners.onRegister(subscribe));
   }
 
   private on<E extends keyof ListenerEventMap>(

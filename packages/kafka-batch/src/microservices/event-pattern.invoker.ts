@@ -49,12 +49,21 @@ export function createEventPatternInvoker(
       throw new Error(
         `request-response is not served by KafkaBatchTransport: the record asks for a reply on "${replyTopic}"`,
       );
+    const handled = async () => {
+      const resultOrStream: unknown = await handler(packet.data, context);
+      if (!isObservable(resultOrStream)) return;
+      await lastValueFrom(resultOrStream, { defaultValue: undefined });
+      server.processed(context);
+    };
     try {
-      await server.process(context, async () => {
-        const resultOrStream: unknown = await handler(packet.data, context);
-        if (isObservable(resultOrStream)) await lastValueFrom(resultOrStream, { defaultValue: undefined });
-        server.processed(context);
-      });
+      // The handler's own promise decides, not the hook's: a hook may call `done` and return nothing.
+      let finished: Promise<void> | undefined;
+      await server.process(context, () => (finished = handled()));
+      if (!finished)
+        throw new Error(
+          'the processing start hook returned without calling done: the record was not handled',
+        );
+      await finished;
     } catch (thrown) {
       throw asHandlerError(thrown);
     }

@@ -8,6 +8,7 @@ import { Observable, throwError } from 'rxjs';
  * (retried, then dead-lettered), nor put the real reason in the dead letter.
  *
  *     app.useGlobalFilters(new KafkaBatchExceptionFilter());
+ *     app.connectMicroservice({ strategy }, { inheritAppConfig: true }); // a hybrid application
  */
 @Catch()
 export class KafkaBatchExceptionFilter implements RpcExceptionFilter<unknown> {

@@ -102,9 +102,13 @@ export class KafkaBatchTransport
         this.logger.warn('no @EventPattern handler: nothing to consume');
         return callback();
       }
-      this.container = this.createContainer(this.listenerOptions(topics));
-      this.container.on('fatal', () => this._status$.next('crashed'));
-      await this.container.start();
+      if (this.container) throw new Error('KafkaBatchTransport is listening already');
+      const container = this.createContainer(this.listenerOptions(topics));
+      this.container = container;
+      container.on('fatal', () => this._status$.next('crashed'));
+      await container.start();
+      // A fatal error while connecting (refused credentials) ends the start without a throw.
+      if (container.state === 'failed') return callback(container.error);
       this._status$.next('connected');
       callback();
     } catch (err) {

@@ -32,7 +32,16 @@ export function translateClient(
   problems: TranslationProblems,
 ): { brokers: string[]; rdkafka: LibrdkafkaConfig } {
   const rdkafka: LibrdkafkaConfig = {};
-  const { brokers, ssl, sasl, retry, ...rest } = client ?? { brokers: ['localhost:9092'] };
+  // ServerKafka's fallback when no brokers are given.
+  const {
+    brokers = ['localhost:9092'],
+    ssl,
+    sasl,
+    retry,
+    connectionTimeout,
+    authenticationTimeout,
+    ...rest
+  } = client ?? {};
   if (typeof brokers === 'function')
     problems.add('client.brokers', 'a function has no librdkafka equivalent: give the list of host:port');
   const tls = ssl ? translateTls(ssl, problems) : {};
@@ -40,13 +49,17 @@ export function translateClient(
   const protocol = sasl ? (ssl ? 'sasl_ssl' : 'sasl_plaintext') : ssl ? 'ssl' : undefined;
   Object.assign(rdkafka, protocol && { 'security.protocol': protocol }, tls, secured);
   Object.assign(rdkafka, translateRetry(retry, 'client.retry', problems));
+  if (connectionTimeout !== undefined || authenticationTimeout !== undefined)
+    // librdkafka's setup timeout covers the TCP connection and the TLS and SASL handshakes, which
+    // KafkaJS times apart (1 s and 10 s by default); librdkafka's least is 1 s.
+    rdkafka['socket.connection.setup.timeout.ms'] = Math.max(
+      1_000,
+      (connectionTimeout ?? 1_000) + (authenticationTimeout ?? 10_000),
+    );
   for (const [name, value] of Object.entries(rest)) {
     if (value === undefined || name === 'clientId') continue;
     const path = `client.${name}`;
     switch (name) {
-      case 'connectionTimeout':
-        rdkafka['socket.connection.setup.timeout.ms'] = Number(value);
-        break;
       case 'requestTimeout':
         rdkafka['socket.timeout.ms'] = Number(value);
         break;
@@ -71,17 +84,32 @@ export function translateClient(
   return { brokers: Array.isArray(brokers) ? brokers : [], rdkafka };
 }
 
+/** KafkaJS's retry defaults, for the bound a retry setting leaves out. */
+const KAFKAJS_RETRY = { initialRetryTime: 300, maxRetryTime: 30_000 };
+/** librdkafka's range of both backoff properties. */
+const BACKOFF_RANGE = [1, 300_000] as const;
+
 /** KafkaJS retries connections and requests; librdkafka only lets the backoff be bounded. */
 export function translateRetry(
   retry: KafkaJsRetry | undefined,
   path: string,
   problems: TranslationProblems,
 ): LibrdkafkaConfig {
+  const { initialRetryTime, maxRetryTime, ...rest } = retry ?? {};
   const rdkafka: LibrdkafkaConfig = {};
-  for (const [name, value] of Object.entries(retry ?? {})) {
+  if (initialRetryTime !== undefined || maxRetryTime !== undefined) {
+    const bounds = { ...KAFKAJS_RETRY, ...(retry as typeof KAFKAJS_RETRY) };
+    for (const [name, value] of Object.entries(bounds))
+      if (!Number.isInteger(value) || value < BACKOFF_RANGE[0] || value > BACKOFF_RANGE[1])
+        problems.add(
+          `${path}.${name}`,
+          `must be an integer of milliseconds in ${BACKOFF_RANGE.join('..')} (librdkafka's range)`,
+        );
+    rdkafka['retry.backoff.ms'] = bounds.initialRetryTime;
+    rdkafka['retry.backoff.max.ms'] = Math.max(bounds.initialRetryTime, bounds.maxRetryTime);
+  }
+  for (const [name, value] of Object.entries(rest)) {
     if (value === undefined) continue;
-    if (name === 'initialRetryTime') rdkafka['retry.backoff.ms'] = Number(value);
-    else if (name === 'maxRetryTime') rdkafka['retry.backoff.max.ms'] = Number(value);
     else
       problems.add(
         `${path}.${name}`,

@@ -31,6 +31,9 @@ const CONSUMER_PROPERTIES: Readonly<Record<string, string>> = {
   rackId: 'client.rack',
 };
 
+/** librdkafka refuses a fetch.max.bytes below message.max.bytes (default 1,000,000) when the consumer starts. */
+const MIN_FETCH_MAX_BYTES = 1_000_000;
+
 /** Settings of the KafkaJS producer, which only sends request-response replies there. */
 const REPLY_SETTINGS = ['producer', 'send', 'serializer'];
 
@@ -53,6 +56,9 @@ export function translateTransportOptions(options: KafkaTransportOptions = {}): 
   const { postfixId = NEST_SERVER_POSTFIX, client, consumer, subscribe, run, parser, ...rest } = options;
   const { brokers, rdkafka } = translateClient(client, problems);
   const listener = translateConsumer(consumer, problems);
+  // The consumer's log level is its own property (the library sets one for consumers).
+  if (rdkafka.log_level !== undefined)
+    listener.rdkafka = { ...listener.rdkafka, log_level: rdkafka.log_level };
   listener.groupId = (consumer?.groupId ?? NEST_DEFAULT_GROUP_ID) + postfixId;
   // KafkaJS starts a new group at the end of the log unless told fromBeginning.
   listener.autoOffsetReset = subscribe?.fromBeginning ? 'earliest' : 'latest';
@@ -100,7 +106,9 @@ function translateConsumer(
   for (const [name, value] of Object.entries(rest)) {
     if (value === undefined || name === 'groupId') continue;
     const path = `consumer.${name}`;
-    if (CONSUMER_OPTIONS[name]) listener[CONSUMER_OPTIONS[name]] = value;
+    if (name === 'maxBytes' && Number(value) < MIN_FETCH_MAX_BYTES)
+      problems.add(path, `must be at least ${MIN_FETCH_MAX_BYTES} in librdkafka (its message.max.bytes)`);
+    else if (CONSUMER_OPTIONS[name]) listener[CONSUMER_OPTIONS[name]] = value;
     else if (CONSUMER_PROPERTIES[name])
       rdkafka[CONSUMER_PROPERTIES[name]] = value as string | number | boolean;
     else if (name === 'readUncommitted')

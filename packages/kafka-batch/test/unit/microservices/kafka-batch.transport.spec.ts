@@ -175,7 +175,9 @@ describe('KafkaBatchTransport: @EventPattern handlers written for Transport.KAFK
 
   it("retries a record its handler rejects (the ValidationPipe's error included) and never commits past it unrecovered", async () => {
     running = await startTransport();
-    const { consumer, clock, logger } = running;
+    const { consumer, clock, logger, transport } = running;
+    const invocations: boolean[] = [];
+    transport.on('handled', ({ failed }) => invocations.push(failed));
     consumer.produce('readings', 0, [
       { device: 'd-1', watts: 'many' },
       { device: 'd-2', watts: 2 },
@@ -185,6 +187,9 @@ describe('KafkaBatchTransport: @EventPattern handlers written for Transport.KAFK
       () => consumer.committedAt('readings', 0) === 2,
       'the commit past the recovered record',
     );
+    // Two failed attempts on offset 0, then offset 1; one commit, after both.
+    expect(invocations).toEqual([true, true, false]);
+    expect(consumer.calls.filter((call) => call.startsWith('commit'))).toEqual(['commit readings[0]@2']);
     expect(ReadingsController.seen.map((s) => s.offset)).toEqual(['1']);
     // Nest's default filter leaves only its message; the dead-letter topic is off here, so the skip is logged.
     expect(logger.of('error')).toContain(
@@ -258,6 +263,33 @@ describe('KafkaBatchTransport: @EventPattern handlers written for Transport.KAFK
       value: 'v',
       headers: {},
     });
+  });
+
+  it('fails the start when the listener fails while connecting (refused credentials)', async () => {
+    const clock = new FakeClock();
+    const consumer = new FakeConsumer(clock);
+    let release!: () => void;
+    consumer.connectGate = new Promise((resolve) => (release = resolve));
+    const clients = {
+      listenerConsumer: (_options: unknown, events: ConsumerEvents) => consumer.create(events),
+    } as unknown as KafkaClientFactory;
+    const transport = new KafkaBatchTransport(
+      { consumer: { groupId: 'readings' } },
+      { clients, deadLetter: { enabled: false } },
+    );
+    const statuses: string[] = [];
+    transport.status.subscribe((status) => statuses.push(status));
+    const moduleRef = await Test.createTestingModule({ controllers: [ReadingsController] })
+      .setLogger(new MemoryLogger())
+      .compile();
+    const app = moduleRef.createNestMicroservice({ strategy: transport, logger: new MemoryLogger() });
+    const listening = app.listen();
+    await clock.until(() => consumer.calls.includes('connect'), 'the connect');
+    consumer.fatal("authentication failed: SASL SCRAM-SHA-512 as user 'orders'");
+    release();
+    await expect(listening).rejects.toThrow('authentication failed');
+    expect(statuses).toEqual(['crashed']);
+    await app.close();
   });
 
   it("refuses ackMode 'manual' at listen, naming the allowed values", async () => {

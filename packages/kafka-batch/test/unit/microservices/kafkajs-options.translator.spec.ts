@@ -1,4 +1,6 @@
-import { KafkaBatchConfigError } from '../../../src/config/listener-options.resolver';
+import type { ConsumerEvents } from '../../../src/client/consumer.client';
+import { KafkaClientFactory } from '../../../src/client/kafka-client.factory';
+import { KafkaBatchConfigError, resolveListenerOptions } from '../../../src/config/listener-options.resolver';
 import {
   KafkaTransportOptions,
   translateTransportOptions,
@@ -62,7 +64,8 @@ describe('translateTransportOptions: the options of Transport.KAFKA on the libra
       'sasl.mechanisms': 'SCRAM-SHA-512',
       'sasl.username': 'svc',
       'sasl.password': 'secret',
-      'socket.connection.setup.timeout.ms': 3000,
+      // KafkaJS times the handshakes apart (authenticationTimeout, default 10 s); librdkafka in one.
+      'socket.connection.setup.timeout.ms': 13000,
       'socket.timeout.ms': 25000,
       'retry.backoff.ms': 100,
       'retry.backoff.max.ms': 5000,
@@ -76,6 +79,40 @@ describe('translateTransportOptions: the options of Transport.KAFKA on the libra
         client: { brokers: ['k:1'], sasl: { mechanism: 'plain', username: 'u', password: 'p' } },
       }).client.rdkafka['security.protocol'],
     ).toBe('sasl_plaintext');
+  });
+
+  it("fills the retry bound left out with KafkaJS's default, falls back to ServerKafka's broker, and sets the consumer's own log level", () => {
+    const { client, listener } = translateTransportOptions({
+      client: { retry: { initialRetryTime: 5000 }, logLevel: 4 } as never,
+    });
+    expect(client.brokers).toEqual(['localhost:9092']);
+    expect(client.rdkafka).toMatchObject({
+      'retry.backoff.ms': 5000,
+      'retry.backoff.max.ms': 30000,
+      log_level: 6,
+    });
+    expect(listener.rdkafka).toEqual({ log_level: 6 });
+  });
+
+  it('gives librdkafka a consumer configuration it accepts', () => {
+    const { client, listener } = translateTransportOptions({
+      client: {
+        brokers: ['unused:9092'],
+        connectionTimeout: 500,
+        retry: { initialRetryTime: 100, maxRetryTime: 2000 },
+        logLevel: 5,
+      },
+      consumer: {
+        groupId: 'g',
+        sessionTimeout: 30000,
+        maxBytes: 2_000_000,
+        readUncommitted: true,
+        rackId: 'r',
+      },
+    });
+    const resolved = resolveListenerOptions('transport', { ...listener, topics: ['t'] });
+    const consumer = new KafkaClientFactory(client).listenerConsumer(resolved, {} as ConsumerEvents);
+    expect(consumer).toBeDefined();
   });
 
   it('maps consumer settings to listener options and librdkafka properties', () => {
@@ -118,10 +155,10 @@ describe('translateTransportOptions: the options of Transport.KAFKA on the libra
         brokers: () => ['a:9092'],
         sasl: { mechanism: 'aws', authorizationIdentity: 'x', accessKeyId: 'k', secretAccessKey: 's' },
         ssl: { servername: 'kafka.internal', key: [{ pem: 'KEY', passphrase: 'pw' }] as never },
-        retry: { retries: 8 },
+        retry: { retries: 8, maxRetryTime: 600_000 },
         logCreator: () => () => undefined,
       },
-      consumer: { groupId: 'g', rebalanceTimeout: 60000, partitionAssigners: [] },
+      consumer: { groupId: 'g', rebalanceTimeout: 60000, partitionAssigners: [], maxBytes: 524_288 },
       run: { autoCommitInterval: 5000 },
       subscribe: { fromBeginning: true },
       producer: { allowAutoTopicCreation: true },
@@ -133,9 +170,11 @@ describe('translateTransportOptions: the options of Transport.KAFKA on the libra
       '"client.ssl.servername" has no librdkafka equivalent',
       '"client.ssl.key" must be a PEM string, a Buffer or a list of them',
       '"client.retry.retries" librdkafka reconnects and retries without a count',
+      `"client.retry.maxRetryTime" must be an integer of milliseconds in 1..300000`,
       '"client.logCreator"',
       '"consumer.rebalanceTimeout" librdkafka takes the rebalance timeout from max.poll.interval.ms',
       '"consumer.partitionAssigners" KafkaJS assigners do not run in librdkafka',
+      '"consumer.maxBytes" must be at least 1000000',
       '"run.autoCommitInterval" has no equivalent',
       '"producer" configures the replies of request-response @MessagePattern handlers',
       '"producerOnlyMode" a transport that does not consume',
