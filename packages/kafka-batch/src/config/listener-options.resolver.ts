@@ -4,6 +4,7 @@ import type {
   ExactlyOnceOptions,
   ResolvedListenerOptions,
   RetryOptions,
+  TracingOptions,
   ValueLimits,
 } from '../interfaces/batch-listener-options.interface';
 import type { KafkaBatchModuleOptions } from '../interfaces/kafka-batch-module-options.interface';
@@ -32,6 +33,7 @@ const RETRY_DEFAULTS: RetryOptions = {
   transient: isTransientError,
   bisect: true,
 };
+const TRACING_DEFAULTS: TracingOptions = { enabled: true, maxLinks: 128 };
 const VALUE_LIMIT_DEFAULTS: ValueLimits = { maxBytes: 1024 * 1024, maxKeys: 10_000, maxDepth: 64 };
 const DEAD_LETTER_DEFAULTS: DeadLetterOptions = {
   enabled: true,
@@ -88,6 +90,7 @@ export function resolveListenerOptions(
     rebalanceListener: merged.rebalanceListener,
     rebalanceListenerTimeoutMs: merged.rebalanceListenerTimeoutMs ?? 10_000,
     exactlyOnce: resolveExactlyOnce(merged.exactlyOnce),
+    tracing: { ...TRACING_DEFAULTS, ...tracingOf(module.defaults?.tracing), ...tracingOf(own.tracing) },
     rdkafka: { ...module.defaults?.rdkafka, ...own.rdkafka },
   };
 
@@ -119,6 +122,10 @@ function overridden(decorated: BatchListenerOptions, override: BatchListenerOpti
     deadLetter: { ...decorated.deadLetter, ...override.deadLetter },
     rdkafka: { ...decorated.rdkafka, ...override.rdkafka },
   };
+}
+
+function tracingOf(given: BatchListenerOptions['tracing']): Partial<TracingOptions> {
+  return typeof given === 'boolean' ? { enabled: given } : (given ?? {});
 }
 
 function resolveExactlyOnce(given: BatchListenerOptions['exactlyOnce']): ExactlyOnceOptions | undefined {

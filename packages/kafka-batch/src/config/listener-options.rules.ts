@@ -62,6 +62,8 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
     'deadLetter.enabled': trueOrFalse,
     'deadLetter.topic': aFunction('must be a function from the source topic to the dead-letter topic'),
     'deadLetter.stackTrace': oneOf('application', 'none', 'full'),
+    'tracing.enabled': trueOrFalse,
+    'tracing.maxLinks': integerIn(0, 100_000),
     'exactlyOnce.dataSource': when(
       (o: ResolvedListenerOptions) => o.exactlyOnce !== undefined,
       nonEmptyString('must be the name of a TypeORM data source'),
@@ -112,6 +114,12 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
 /** What the application wrote (module defaults under the listener's options), before defaults. */
 export const GIVEN_LISTENER_RULES: OptionRules<BatchListenerOptions> = {
   relations: [
+    ({ tracing }) =>
+      tracing === undefined ||
+      typeof tracing === 'boolean' ||
+      (typeof tracing === 'object' && tracing !== null)
+        ? undefined
+        : optionProblem('tracing', 'must be true, false or { enabled, maxLinks }', tracing),
     (given) =>
       given.groupProtocol === 'consumer'
         ? BROKER_OWNED_UNDER_CONSUMER_PROTOCOL.filter(({ option }) => given[option] !== undefined).map(

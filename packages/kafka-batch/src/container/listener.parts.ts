@@ -1,3 +1,4 @@
+import { traceInvocations } from '../tracing/invocation.tracer';
 import type { LoggerService } from '@nestjs/common';
 import { BatchRunner, ListenerInvoker } from '../batch/batch.runner';
 import type { ConsumerClient, ConsumerEvents } from '../client/consumer.client';
@@ -128,7 +129,8 @@ export function assembleListener(
   });
   const runner = new BatchRunner({
     ...{ options, events, clock, logger, storedOffsets },
-    invoke: storedOffsets ? storedOffsets.wrap(deps.invoke) : deps.invoke,
+    // Outside the transaction: its statements are children of the invocation's span.
+    invoke: traceInvocations(storedOffsets ? storedOffsets.wrap(deps.invoke) : deps.invoke, options),
     decoder: new RecordDecoder(
       options,
       timeSlicer(DECODE_SLICE_MS, () => clock.now()),

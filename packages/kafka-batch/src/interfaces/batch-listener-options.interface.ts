@@ -90,6 +90,17 @@ export interface ExactlyOnceOptions {
   table: string;
 }
 
+/**
+ * OpenTelemetry tracing of handler invocations, through `@opentelemetry/api` when the application
+ * has it (an optional peer; without an SDK registered its spans cost next to nothing).
+ */
+export interface TracingOptions {
+  /** One `process` span per handler invocation. Default true (when @opentelemetry/api is installed). */
+  enabled: boolean;
+  /** Links to records' creation contexts per batch span at most; the rest are counted. Default 128. */
+  maxLinks: number;
+}
+
 export interface BatchListenerOptions {
   /** Unique listener name (logs, health, metrics). Default `<Class>.<method>`. */
   id?: string;
@@ -148,6 +159,8 @@ export interface BatchListenerOptions {
    * handler takes the transaction with @BatchTransaction(); ackMode must be 'batch' or 'record'.
    */
   exactlyOnce?: boolean | Partial<ExactlyOnceOptions>;
+  /** OpenTelemetry spans per invocation: true, false or the options. Default on when @opentelemetry/api is installed. */
+  tracing?: boolean | Partial<TracingOptions>;
   /** Any librdkafka consumer property, applied last (escape hatch). */
   rdkafka?: LibrdkafkaConfig;
 }
@@ -165,6 +178,7 @@ export interface ResolvedListenerOptions extends Required<
     | 'groupInstanceId'
     | 'rebalanceListener'
     | 'exactlyOnce'
+    | 'tracing'
   >
 > {
   topics: string[];
@@ -176,4 +190,5 @@ export interface ResolvedListenerOptions extends Required<
   retry: RetryOptions;
   deadLetter: DeadLetterOptions;
   exactlyOnce: ExactlyOnceOptions | undefined;
+  tracing: TracingOptions;
 }

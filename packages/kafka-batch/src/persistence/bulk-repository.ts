@@ -1,3 +1,4 @@
+import { traceBulkWrite } from '../tracing/bulk-write.tracer';
 import type {
   DataSource,
   EntityManager,
@@ -98,16 +99,19 @@ export class BulkRepository<Entity extends ObjectLiteral> {
     }
     const indexed = this.rowsToWrite(rows, operation);
     const context = { table: quotedTable(this.metadata), operation: operation.kind, strategy: strategy.name };
-    const outcome = await attributeFailure(context, () =>
-      this.inTransaction(options.manager, (queryRunner) =>
-        strategy.write({
-          queryRunner,
-          metadata: this.metadata,
-          rows: indexed,
-          operation,
-          chunkSize: this.options.chunkSize ?? DEFAULT_CHUNK_SIZE,
-          maxParameters: this.options.maxParameters ?? maxBindParameters(type),
-        }),
+    const traced = { ...context, driver: type, table: this.metadata.tableName, rows: indexed.rows.length };
+    const outcome = await traceBulkWrite(traced, () =>
+      attributeFailure(context, () =>
+        this.inTransaction(options.manager, (queryRunner) =>
+          strategy.write({
+            queryRunner,
+            metadata: this.metadata,
+            rows: indexed,
+            operation,
+            chunkSize: this.options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+            maxParameters: this.options.maxParameters ?? maxBindParameters(type),
+          }),
+        ),
       ),
     );
     return summarize(rows.length, outcome, strategy.name, started);
