@@ -12,12 +12,19 @@ import { NestFactory } from '@nestjs/core';
 import { BatchListener, KafkaBatch, KafkaBatchModule } from '@org/kafka-batch';
 import { KafkaAdmin, kafkaBootstrap, produceRecords, uniqueName } from '@org/testing';
 import { spawn } from 'node:child_process';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  ReadableSpan,
+  SpanExporter,
+} from '@opentelemetry/sdk-trace-node';
 import { BareConsumer } from './fixtures/bare.consumer';
 import { machineDescription, writeReport } from './report';
 
 const PARTITIONS = 12;
 
-export async function prepareTopic(records: number): Promise<string> {
+/** With `traced`, each record carries a W3C traceparent of its own, as a traced producer writes. */
+export async function prepareTopic(records: number, traced = false): Promise<string> {
   const admin = new KafkaAdmin();
   const topic = uniqueName('bench');
   await admin.createTopic(topic, PARTITIONS);
@@ -31,11 +38,15 @@ export async function prepareTopic(records: number): Promise<string> {
       Array.from({ length: n }, (_, i) => ({
         key: `device-${(sent + i) % 500_000}`,
         value: `{"deviceId":"device-${(sent + i) % 500_000}","ts":${1_700_000_000_000 + sent + i},"t":21.5,"h":40}`,
+        headers: traced ? { traceparent: traceparentOf(sent + i) } : undefined,
       })),
     );
   }
   return topic;
 }
+
+const traceparentOf = (n: number) =>
+  `00-${(n + 1).toString(16).padStart(32, '0')}-${(n + 1).toString(16).padStart(16, '0')}-01`;
 
 /** Records per second, and the process's CPU time (every thread) per record, over one drain. */
 export interface Drain {
@@ -79,6 +90,7 @@ export async function noOpListener(
   topic: string,
   records: number,
   deserializer: 'raw' | 'json',
+  tracing?: boolean,
 ): Promise<Drain> {
   let seen = 0;
   let resolveDone!: () => void;
@@ -92,6 +104,7 @@ export async function noOpListener(
       maxPollRecords: 500,
       deserializer,
       ackMode: 'batch',
+      tracing,
     })
     onBatch(batch: KafkaBatch): void {
       seen += batch.size;
@@ -193,6 +206,7 @@ async function main(): Promise<void> {
     row('no-op @BatchListener, JSON values, batch commits', json, bareJson),
     row('the same, against the bare loop without decoding', json, bare),
   ];
+  const tracing = await tracingOverhead(records, rounds);
   let rss = '';
   if (backlog > 0) {
     console.log(`producing a backlog of ${fmt(backlog)} records…`);
@@ -246,10 +260,64 @@ async function main(): Promise<void> {
     `Machine: ${machine}. ${fmt(records)} records of ~90 bytes on ${PARTITIONS} partitions, one broker on loopback.`,
     '',
     ...rows,
+    tracing,
     rss,
     '',
   ].join('\n');
   writeReport('listener-throughput.md', report);
+}
+
+/**
+ * The no-op JSON listener with tracing off and on, alternating, on records that each carry a
+ * traceparent, with an OpenTelemetry SDK registered (batching span processor, an exporter that
+ * drops what it gets): what a batch span with its links costs, apart from any exporter's network.
+ */
+async function tracingOverhead(records: number, rounds: number): Promise<string> {
+  console.log(`producing ${fmt(records)} records with a traceparent each…`);
+  const topic = await prepareTopic(records, true);
+  const provider = new NodeTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
+  });
+  provider.register();
+  const off: Drain[] = [];
+  const on: Drain[] = [];
+  const variants = [
+    () => noOpListener(topic, records, 'json', false).then((drain) => off.push(drain)),
+    () => noOpListener(topic, records, 'json', true).then((drain) => on.push(drain)),
+  ];
+  for (let round = 1; round <= rounds; round++) {
+    for (let i = 0; i < variants.length; i++) await variants[(round - 1 + i) % variants.length]();
+    console.log(`tracing round ${round}: off ${fmt(off.at(-1)!.rate)}/s, on ${fmt(on.at(-1)!.rate)}/s`);
+  }
+  await provider.shutdown();
+  const row = (label: string, drains: Drain[]) => {
+    const rate = median(drains.map((d) => d.rate));
+    const cpu = median(drains.map((d) => d.cpuMicrosPerRecord));
+    const offRate = median(off.map((d) => d.rate));
+    const offCpu = median(off.map((d) => d.cpuMicrosPerRecord));
+    return `| ${label} | ${fmt(rate)} | ${(rate / offRate).toFixed(2)} | ${cpu.toFixed(2)} µs | ${(cpu / offCpu).toFixed(2)} |`;
+  };
+  return [
+    '',
+    `Tracing (medians of ${rounds} rounds, alternating): the no-op JSON listener on records that each carry a traceparent,`,
+    'an OpenTelemetry SDK registered (BatchSpanProcessor, an exporter that drops the spans): one span per batch of 500',
+    'with up to 128 links.',
+    '',
+    '| listener | records/s | ratio to tracing off | process CPU per record | ratio to tracing off |',
+    '|---|---:|---:|---:|---:|',
+    row('no-op @BatchListener, JSON values, `tracing: false`', off),
+    row('the same, `tracing: true`', on),
+  ].join('\n');
+}
+
+/** Takes spans and drops them: the SDK's work is measured, not an exporter's network. */
+class DroppingExporter implements SpanExporter {
+  export(_spans: ReadableSpan[], done: (result: { code: number }) => void): void {
+    done({ code: 0 });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 if (require.main === module) {

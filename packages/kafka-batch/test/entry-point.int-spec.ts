@@ -24,6 +24,7 @@ const OPTIONAL_PEERS = [
   '@nestjs/terminus',
   'prom-client',
   'kafkajs',
+  '@opentelemetry/api',
 ];
 
 describe('the package entry points load their optional peers only when used', () => {

@@ -12,6 +12,7 @@ import {
   OpenTestDatabase,
   openTestDatabase,
   produceRecords,
+  readTopic,
   TestLogger,
   uniqueName,
 } from '@org/testing';
@@ -145,5 +146,48 @@ describe('OpenTelemetry batch spans (real broker and PostgreSQL, in-memory expor
     }
     const { rows } = await database.client.query('SELECT count(*)::int AS n FROM traced_readings');
     expect(rows[0].n).toBe(12);
+  });
+
+  it('publishes a dead letter under a producer span: the child of the failed invocation, linked to the origin, its context in the letter', async () => {
+    const topic = uniqueName('traced');
+    await admin.createTopic(topic, 1);
+    await admin.createTopic(`${topic}.DLT`, 1);
+    const [origin] = await produceTraced(topic, [{ device: 'd-bad', watts: -1 }]);
+
+    @Injectable()
+    class RejectingListener {
+      @BatchListener({ id: 'rejecting', topics: [topic], groupId: uniqueName('g'), retry: { attempts: 1 } })
+      onBatch(): void {
+        throw new RangeError('watts must not be negative');
+      }
+    }
+    @Module({
+      imports: [KafkaBatchModule.forRoot({ brokers: kafkaBootstrap(), clientId: 'it' })],
+      providers: [RejectingListener],
+    })
+    class RejectingModule {}
+    app = await NestFactory.createApplicationContext(RejectingModule, {
+      logger: new TestLogger(),
+      abortOnError: false,
+    });
+    await app.init();
+
+    const [letter] = await readTopic(`${topic}.DLT`, 1, 1);
+    await eventually(
+      () => exporter.getFinishedSpans().some((s) => s.name === `send ${topic}.DLT`),
+      'the send span',
+    );
+    const failed = exporter.getFinishedSpans().find((s) => s.name === `process ${topic}`)!;
+    const send = exporter.getFinishedSpans().find((s) => s.name === `send ${topic}.DLT`)!;
+    expect(failed.status.message).toBe('watts must not be negative');
+    expect(send.kind).toBe(SpanKind.PRODUCER);
+    expect(send.parentSpanContext?.spanId).toBe(failed.spanContext().spanId);
+    expect(send.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId }))).toEqual([
+      origin,
+    ]);
+    expect(letter.headers.traceparent).toBe(
+      `00-${send.spanContext().traceId}-${send.spanContext().spanId}-01`,
+    );
+    expect(letter.headers['kafka_dlt-exception-message']).toBe('watts must not be negative');
   });
 });

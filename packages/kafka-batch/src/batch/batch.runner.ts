@@ -11,6 +11,7 @@ import type { RecordDecoder } from '../records/record.decoder';
 import { BatchAcknowledgment } from './batch.acknowledgment';
 import { BatchOutcome } from './batch.outcome';
 import { createBatch } from './kafka-batch';
+import { traceDecision } from '../tracing/failure.tracer';
 import { OffsetsFencedError } from '../exactly-once/offsets-fenced.error';
 import type { OffsetTransactions } from '../exactly-once/offset.transactions';
 
@@ -135,12 +136,14 @@ export class BatchRunner {
       attempt = failurePoint === failingSince ? attempt + 1 : 1;
       failingSince = failurePoint;
       const decision = errors.decide({ error, failing, attempt, attemptsAllowed, spent });
+      const decided = traceDecision(error, decision, failing);
       switch (decision.action) {
         case 'redeliver-later':
           outcome.transient(remaining, messageOf(error));
           return 'interrupted';
         case 'retry':
           await clock.sleep(decision.delayMs, signalOf(failing, signals));
+          decided.end();
           continue;
         case 'bisect':
           // Only a failure that concerns every remaining record is bisected.

@@ -9,6 +9,7 @@ import { Logger } from '@nestjs/common';
 import { fromCallback } from '../client/rdkafka.types';
 import { asError } from '../common/errors';
 import type { DeadLetterStackTrace, LibrdkafkaConfig } from '../interfaces/batch-listener-options.interface';
+import { traceDeadLetter } from '../tracing/dead-letter.tracer';
 import { publishWithFallback } from './dead-letter.fallback';
 import type { DeadLetterRecord } from './dead-letter.record';
 import { DEFAULT_DEAD_LETTER_STACK_TRACE } from './dead-letter.stack-trace';
@@ -95,8 +96,10 @@ export class DeadLetterPublisher {
       const topic = this.topicFor(letter.raw.topic);
       const partitions = await topics.partitionCount(topic, letter.raw.topic);
       const partition = letter.raw.partition < partitions ? letter.raw.partition : null;
-      return await publishWithFallback(letter, this.provenance, (record, alone) =>
-        alone ? this.sendAlone(topic, partition, record) : this.send(topic, partition, record),
+      return await traceDeadLetter(letter, topic, (traced) =>
+        publishWithFallback(traced, this.provenance, (record, alone) =>
+          alone ? this.sendAlone(topic, partition, record) : this.send(topic, partition, record),
+        ),
       );
     } catch (err) {
       return { status: 'failed', error: asError(err) };

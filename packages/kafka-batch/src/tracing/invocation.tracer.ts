@@ -4,6 +4,7 @@ import { describePartition } from '../common/topic-partition';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { KafkaBatch, KafkaRecord } from '../interfaces/kafka-record.interface';
 import { loadOpenTelemetry, OpenTelemetry, recordFailure, TRACER_NAME } from './opentelemetry.loader';
+import { rememberFailure } from './failure.tracer';
 import { recordHeadersGetter } from './record-headers.getter';
 
 type TracedListener = Pick<ResolvedListenerOptions, 'id' | 'groupId' | 'listenerType' | 'tracing'>;
@@ -34,6 +35,7 @@ export function traceInvocations(
       );
     } catch (error) {
       recordFailure(api, span.span, error);
+      rememberFailure(error, api.trace.setSpan(span.context, span.span));
       throw error;
     } finally {
       span.span.end();

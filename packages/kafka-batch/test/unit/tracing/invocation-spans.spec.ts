@@ -116,6 +116,50 @@ describe('tracing: one OpenTelemetry process span per handler invocation', () =>
     expect(retried.status.code).toBe(SpanStatusCode.UNSET);
   });
 
+  it('what the retry policy decides about a failed invocation is a child of its span: a retry backoff, a bisection, a later redelivery', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    await consume(
+      { maxPollRecords: 4, retry: { attempts: 2, initialDelayMs: 10 } },
+      4,
+      [],
+      (batch, _ack, call) => {
+        if (call === 1) throw refused; // an outage: redelivered later, no attempt counted
+        if (call === 2 || call === 3) throw new Error('offset 2 is bad'); // twice on all 4: bisected
+        if (batch.records.some((r) => r.offset === 2)) throw new Error('offset 2 is bad');
+      },
+    );
+    const byId = new Map(exporter.getFinishedSpans().map((s) => [s.spanContext().spanId, s]));
+    const decisions = exporter
+      .getFinishedSpans()
+      .filter((s) => !s.name.startsWith('process'))
+      .map((s) => ({
+        name: s.name,
+        parentFailed: byId.get(s.parentSpanContext!.spanId)?.status.code === SpanStatusCode.ERROR,
+        attributes: s.attributes,
+      }));
+    expect(decisions.slice(0, 3)).toEqual([
+      {
+        name: 'redeliver later',
+        parentFailed: true,
+        attributes: { 'kafka_batch.decision': 'redeliver-later', 'kafka_batch.records': 4 },
+      },
+      {
+        name: 'retry',
+        parentFailed: true,
+        attributes: {
+          'kafka_batch.decision': 'retry',
+          'kafka_batch.records': 4,
+          'kafka_batch.backoff_ms': 10,
+        },
+      },
+      {
+        name: 'bisect',
+        parentFailed: true,
+        attributes: { 'kafka_batch.decision': 'bisect', 'kafka_batch.records': 4 },
+      },
+    ]);
+  });
+
   it('makes no span with tracing: false', async () => {
     await consume({ tracing: false }, 3, [0]);
     expect(processSpans()).toEqual([]);
