@@ -1,3 +1,4 @@
+import { TracingShutdown } from './tracing/tracing.shutdown';
 import { Module } from '@nestjs/common';
 import { KafkaBatchModule } from '@org/kafka-batch';
 import { TelemetryConfigModule } from './config/telemetry-config.module';
@@ -41,6 +42,6 @@ import { READINGS_LISTENER_ID } from './readings/telemetry-readings.listener';
     HealthModule,
     MetricsModule,
   ],
-  providers: [ReadingsTopicInitializer],
+  providers: [ReadingsTopicInitializer, TracingShutdown],
 })
 export class AppModule {}

@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { telemetryConfigFromEnv } from './config/telemetry.config';
+import { startTracing } from './tracing/tracing.setup';
 
 async function bootstrap(): Promise<void> {
   // Validated before the application module is even loaded (the listener reads its topic when
   // its class is declared), so a bad variable is the first and only error line.
   const { httpPort } = telemetryConfigFromEnv();
+  startTracing('telemetry');
   const { AppModule } = await import('./app.module');
   const app = await NestFactory.create(AppModule, { abortOnError: false });
   app.enableShutdownHooks();

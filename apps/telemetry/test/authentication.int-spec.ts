@@ -98,6 +98,7 @@ describe('the telemetry app on a broker that requires SASL/SCRAM (real broker)',
       burstSeconds: 1,
       burstEverySeconds: 1,
       seed: 17,
+      traceRatio: 0,
       progress: 'off',
       json: false,
     });

@@ -72,6 +72,7 @@ describe('database resolution', () => {
         burstSeconds: 1,
         burstEverySeconds: 1,
         seed: 11,
+        traceRatio: 0,
         progress: 'off',
         json: false,
       });

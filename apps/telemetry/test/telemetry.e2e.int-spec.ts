@@ -184,6 +184,7 @@ describe('telemetry end to end (real broker and PostgreSQL)', () => {
       burstSeconds: 1,
       burstEverySeconds: 1,
       seed: 7,
+      traceRatio: 0,
       progress: 'off',
       json: false,
     };

@@ -1,4 +1,5 @@
-import { LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
+import { LibrdKafkaError, MessageHeader, Producer } from '@confluentinc/kafka-javascript';
+import { context, propagation, Span, SpanKind, trace } from '@opentelemetry/api';
 import { AuthenticationWatch } from '../kafka/authentication.watch';
 
 export interface ProducerSettings {
@@ -8,6 +9,15 @@ export interface ProducerSettings {
 }
 
 const QUEUE_FULL = -184; // RD_KAFKA_RESP_ERR__QUEUE_FULL
+
+const tracer = trace.getTracer('telemetry-simulator');
+
+/** The span's context as W3C trace-context headers (none without a registered propagator). */
+function traceHeaders(span: Span): MessageHeader[] {
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  return Object.entries(carrier).map(([name, value]) => ({ [name]: value }));
+}
 
 /**
  * An idempotent producer with acks=all: a retry inside the client never duplicates or reorders
@@ -61,15 +71,31 @@ export class ReadingsProducer {
     });
   }
 
-  /** False when the client's queue is full: call again after the broker caught up. */
-  send(key: string, value: string): boolean {
+  /**
+   * False when the client's queue is full: call again after the broker caught up. A `traced`
+   * reading is sent under a producer span whose context goes in its `traceparent` header.
+   */
+  send(key: string, value: string, traced = false): boolean {
+    const span = traced
+      ? tracer.startSpan(`send ${this.settings.topic}`, { kind: SpanKind.PRODUCER })
+      : undefined;
     try {
-      this.producer.produce(this.settings.topic, null, Buffer.from(value), key, Date.now());
+      this.producer.produce(
+        this.settings.topic,
+        null,
+        Buffer.from(value),
+        key,
+        Date.now(),
+        undefined,
+        span && traceHeaders(span),
+      );
       this.sent++;
       return true;
     } catch (err) {
       if ((err as LibrdKafkaError).code === QUEUE_FULL) return false;
       throw err;
+    } finally {
+      span?.end();
     }
   }
 

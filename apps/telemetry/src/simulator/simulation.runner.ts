@@ -65,6 +65,8 @@ export async function runSimulation(
   const endMs = options.durationSeconds === undefined ? Infinity : options.durationSeconds * 1000;
   const started = performance.now();
   let sent = 0;
+  // Every n-th reading is traced: a steady share, the same readings in every run.
+  const tracedEvery = options.traceRatio > 0 ? Math.max(1, Math.round(1 / options.traceRatio)) : 0;
   let pending: SimulatedReading | undefined; // generated but refused by a full queue
   const elapsed = () => performance.now() - started;
 
@@ -72,7 +74,7 @@ export async function runSimulation(
     const due = Math.min(limit, recordsDue(options, elapsed()), sent + MAX_PER_SLICE);
     while (sent < due) {
       const reading = pending ?? generator.next();
-      if (!producer.send(reading.key, reading.value)) {
+      if (!producer.send(reading.key, reading.value, tracedEvery > 0 && sent % tracedEvery === 0)) {
         pending = reading;
         break;
       }

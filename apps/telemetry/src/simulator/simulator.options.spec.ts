@@ -12,6 +12,7 @@ describe('parseSimulatorOptions', () => {
       topic: 'telemetry.readings',
       partitions: 12,
       bootstrap: 'localhost:9092',
+      traceRatio: 0,
     });
   });
 
@@ -26,6 +27,7 @@ describe('parseSimulatorOptions', () => {
     [['--mode', 'fast'], '--mode must be one of steady, burst, backlog (got "fast")'],
     [['--invalid-ratio', '2'], '--invalid-ratio must be a number in 0..1 (got "2")'],
     [['--devices', '1.5'], '--devices must be an integer in 1..10000000 (got "1.5")'],
+    [['--trace-ratio', '1.5'], '--trace-ratio must be a number in 0..1 (got "1.5")'],
     [['--nope'], "Unknown option '--nope'"],
   ])('rejects %j', (argv, message) => {
     expect(() => parseSimulatorOptions(argv, {})).toThrow(new UsageError(message));

@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   burstSeconds: number;
   burstEverySeconds: number;
   seed: number;
+  /** Share of readings produced under a traced producer span (W3C traceparent header), 0..1. */
+  traceRatio: number;
   progress: ProgressStyle;
   json: boolean;
 }
@@ -40,6 +42,8 @@ Produces realistic device readings to the telemetry topic (idempotent producer, 
   --duplicate-ratio X   share of readings sent twice, 0..1 (default 0.001)
   --burst-factor F      (default 5)   --burst-seconds S (default 10)   --burst-every S (default 60)
   --seed N              random seed (default 1)
+  --trace-ratio X       share of readings sent under a producer span whose context goes in their
+                        traceparent header, 0..1 (default 0; spans are exported with OTEL_* as the service)
   --progress P          auto | bar | lines | off (default auto: a bar on a terminal)
   --json                print the summary as one JSON line on stdout
   --help
@@ -70,6 +74,7 @@ export function parseSimulatorOptions(
         'burst-seconds': { type: 'string' },
         'burst-every': { type: 'string' },
         seed: { type: 'string' },
+        'trace-ratio': { type: 'string' },
         progress: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -104,6 +109,7 @@ export function parseSimulatorOptions(
     burstSeconds: number('--burst-seconds', parsed['burst-seconds'], 10, 0.1, 86_400, false),
     burstEverySeconds: number('--burst-every', parsed['burst-every'], 60, 0.1, 86_400, false),
     seed: number('--seed', parsed.seed, 1, 0, 2 ** 32 - 1, true),
+    traceRatio: number('--trace-ratio', parsed['trace-ratio'], 0, 0, 1, false),
     progress: choice('--progress', parsed.progress, 'auto', ['auto', 'bar', 'lines', 'off'] as const),
     json: parsed.json ?? false,
   };
