@@ -7,7 +7,7 @@ async function bootstrap(): Promise<void> {
   // Validated before the application module is even loaded (the listener reads its topic when
   // its class is declared), so a bad variable is the first and only error line.
   const { httpPort } = telemetryConfigFromEnv();
-  startTracing('telemetry');
+  await startTracing('telemetry');
   const { AppModule } = await import('./app.module');
   const app = await NestFactory.create(AppModule, { abortOnError: false });
   app.enableShutdownHooks();

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${SIMULATOR_USAGE}\n`);
     return;
   }
-  startTracing('telemetry-simulator');
+  await startTracing('telemetry-simulator');
   const style = options.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : options.progress;
   // Ctrl-C or SIGTERM ends the run early but still waits for confirmations and prints the summary.
   const abort = new AbortController();
