@@ -59,9 +59,11 @@ function startSpan(
     const parent = creationContextOf(api, payload) ?? api.context.active();
     return { span: tracer.startSpan(name, { kind, attributes }, parent), context: parent };
   }
-  const links = linksOf(api, records, listener.tracing.maxLinks, attributes);
   const parent = api.context.active();
-  return { span: tracer.startSpan(name, { kind, attributes, links }, parent), context: parent };
+  const span = tracer.startSpan(name, { kind, attributes }, parent);
+  // Reading every record's headers is the one per-record cost: only for a span that records.
+  if (span.isRecording()) addLinks(api, span, records, listener.tracing.maxLinks);
+  return { span, context: parent };
 }
 
 function attributesOf(
@@ -93,23 +95,21 @@ function attributesOf(
   return attributes;
 }
 
-/** The creation context of each record that carries one, up to `max`; the count left out is an attribute. */
-function linksOf(
-  api: OpenTelemetry,
-  records: readonly KafkaRecord[],
-  max: number,
-  attributes: Attributes,
-): Link[] {
+/** Links to the creation context of each record that carries one, up to `max`; the count left out is an attribute. */
+function addLinks(api: OpenTelemetry, span: Span, records: readonly KafkaRecord[], max: number): void {
   const links: Link[] = [];
   let dropped = 0;
   for (const record of records) {
-    const context = creationContextOf(api, record);
-    if (!context) continue;
+    if (record.headers.traceparent === undefined) continue;
+    // Past the cap a record is only counted: its header is not parsed.
     if (links.length >= max) dropped++;
-    else links.push({ context: api.trace.getSpanContext(context)! });
+    else {
+      const context = creationContextOf(api, record);
+      if (context) links.push({ context: api.trace.getSpanContext(context)! });
+    }
   }
-  if (dropped > 0) attributes[LINKS_DROPPED_ATTRIBUTE] = dropped;
-  return links;
+  if (links.length > 0) span.addLinks(links);
+  if (dropped > 0) span.setAttribute(LINKS_DROPPED_ATTRIBUTE, dropped);
 }
 
 /** The producer's context from the record's headers; undefined when it has none (most records untraced). */
