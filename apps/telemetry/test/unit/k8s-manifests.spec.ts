@@ -2,10 +2,13 @@ import 'reflect-metadata';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { KafkaBatchMetrics } from '@org/kafka-batch/metrics';
+import { Registry } from 'prom-client';
+import { parse, parseAllDocuments } from 'yaml';
 import { telemetryConfigFromEnv } from '../../src/config/telemetry.config';
 import { TelemetryHealthController } from '../../src/health/telemetry.health.controller';
 import { MetricsController } from '../../src/metrics/metrics.controller';
+import { READINGS_LISTENER_ID } from '../../src/readings/telemetry-readings.listener';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML */
 const dir = join(__dirname, '../../../../deploy/k8s');
@@ -85,6 +88,40 @@ describe('deploy/k8s', () => {
       memory: expect.any(String),
     });
     expect(container.resources.limits.memory).toEqual(expect.any(String));
+  });
+
+  it('scales the StatefulSet with KEDA on the lag in seconds the library reports, up to one pod per partition', async () => {
+    const keda = join(dir, 'keda');
+    expect(parse(readFileSync(join(keda, 'kustomization.yaml'), 'utf8')).resources).toEqual([
+      '..',
+      'scaledobject.yaml',
+    ]);
+    const scaled = parse(readFileSync(join(keda, 'scaledobject.yaml'), 'utf8'));
+    expect(scaled.kind).toBe('ScaledObject');
+    expect(scaled.spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: statefulSet.kind,
+      name: statefulSet.metadata.name,
+    });
+    expect(scaled.spec.maxReplicaCount).toBe(telemetryConfigFromEnv(env).partitions);
+    expect(scaled.spec.minReplicaCount).toBe(statefulSet.spec.replicas);
+    const [trigger] = scaled.spec.triggers;
+    expect(trigger).toMatchObject({ type: 'prometheus', metricType: 'Value' });
+    expect(Number(trigger.metadata.threshold)).toBeGreaterThan(0);
+    // The query reads a gauge the library registers, for the app's listener.
+    const [, metric, listener] = /^max\((\w+)\{listener="([^"]+)"\}\)$/.exec(trigger.metadata.query)!;
+    const registry = new Registry();
+    new KafkaBatchMetrics(
+      { all: () => [], onRegister: () => () => undefined } as never,
+      { snapshot: () => undefined } as never,
+      { registry },
+    ).onApplicationBootstrap();
+    expect((await registry.getMetricsAsJSON()).map((m) => m.name)).toContain(metric);
+    expect(listener).toBe(READINGS_LISTENER_ID);
+    // A static member that leaves stalls its partitions for a session timeout: one pod at a time.
+    expect(scaled.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.policies).toEqual([
+      { type: 'Pods', value: 1, periodSeconds: expect.any(Number) },
+    ]);
   });
 
   it('selects the same pods everywhere: StatefulSet, its headless Service and the PodDisruptionBudget', () => {
