@@ -166,6 +166,15 @@ async function drainChild(topic: string, records: number, consumer: string): Pro
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** A report row: medians of `drains`, and their ratios to the medians of `reference`. */
+function row(label: string, drains: Drain[], reference: Drain[]): string {
+  const rate = median(drains.map((d) => d.rate));
+  const cpu = median(drains.map((d) => d.cpuMicrosPerRecord));
+  const referenceRate = median(reference.map((d) => d.rate));
+  const referenceCpu = median(reference.map((d) => d.cpuMicrosPerRecord));
+  return `| ${label} | ${fmt(rate)} | ${(rate / referenceRate).toFixed(2)} | ${cpu.toFixed(2)} µs | ${(cpu / referenceCpu).toFixed(2)} |`;
+}
+
 async function main(): Promise<void> {
   const records = Number(process.env.RECORDS ?? 1_000_000);
   const backlog = Number(process.env.BACKLOG ?? 5_000_000);
@@ -190,13 +199,6 @@ async function main(): Promise<void> {
       `round ${round}: bare ${fmt(bare.at(-1)!.rate)}/s, bare+JSON.parse ${fmt(bareJson.at(-1)!.rate)}/s, listener(raw) ${fmt(raw.at(-1)!.rate)}/s, listener(json) ${fmt(json.at(-1)!.rate)}/s`,
     );
   }
-  const row = (label: string, drains: Drain[], reference: Drain[]) => {
-    const rate = median(drains.map((d) => d.rate));
-    const cpu = median(drains.map((d) => d.cpuMicrosPerRecord));
-    const referenceRate = median(reference.map((d) => d.rate));
-    const referenceCpu = median(reference.map((d) => d.cpuMicrosPerRecord));
-    return `| ${label} | ${fmt(rate)} | ${(rate / referenceRate).toFixed(2)} | ${cpu.toFixed(2)} µs | ${(cpu / referenceCpu).toFixed(2)} |`;
-  };
   const rows = [
     `| consumer (medians of ${rounds} rounds, each consumer first in turn) | records/s | ratio to its bare loop | process CPU per record | ratio to its bare loop |`,
     '|---|---:|---:|---:|---:|',
@@ -298,13 +300,6 @@ async function tracingOverhead(records: number, rounds: number): Promise<string>
   provider.register();
   const withSdk = await alternate('with an SDK');
   await provider.shutdown();
-  const row = (label: string, drains: Drain[], reference: Drain[]) => {
-    const rate = median(drains.map((d) => d.rate));
-    const cpu = median(drains.map((d) => d.cpuMicrosPerRecord));
-    const offRate = median(reference.map((d) => d.rate));
-    const offCpu = median(reference.map((d) => d.cpuMicrosPerRecord));
-    return `| ${label} | ${fmt(rate)} | ${(rate / offRate).toFixed(2)} | ${cpu.toFixed(2)} µs | ${(cpu / offCpu).toFixed(2)} |`;
-  };
   return [
     '',
     `Tracing (medians of ${rounds} rounds, alternating): the no-op JSON listener on records that each carry a traceparent,`,

@@ -1,6 +1,6 @@
 import type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
 import type { ListenerInvoker } from '../batch/batch.runner';
-import { describePartition } from '../common/topic-partition';
+import { describePartition, TopicPartition } from '../common/topic-partition';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { KafkaBatch, KafkaRecord } from '../interfaces/kafka-record.interface';
 import { loadOpenTelemetry, OpenTelemetry, recordFailure, TRACER_NAME } from './opentelemetry.loader';
@@ -50,7 +50,7 @@ function startSpan(
   payload: KafkaBatch & KafkaRecord,
 ): { span: Span; context: Context } {
   const records: readonly KafkaRecord[] = listener.listenerType === 'record' ? [payload] : payload.records;
-  const attributes = attributesOf(listener, records, payload);
+  const attributes = attributesOf(listener, payload);
   const topic = attributes['messaging.destination.name'];
   const name = topic === undefined ? 'process' : `process ${String(topic)}`;
   const kind = api.SpanKind.CONSUMER;
@@ -66,12 +66,11 @@ function startSpan(
   return { span, context: parent };
 }
 
-function attributesOf(
-  listener: TracedListener,
-  records: readonly KafkaRecord[],
-  payload: KafkaBatch,
-): Attributes {
-  const first = records[0];
+function attributesOf(listener: TracedListener, payload: KafkaBatch & KafkaRecord): Attributes {
+  // A batch's partitions, not its records: the attributes cost no pass over the records.
+  const partitions: readonly TopicPartition[] =
+    listener.listenerType === 'record' ? [payload] : payload.partitions;
+  const [first] = partitions;
   const attributes: Attributes = {
     'messaging.system': 'kafka',
     'messaging.operation.type': 'process',
@@ -79,14 +78,13 @@ function attributesOf(
     'messaging.consumer.group.name': listener.groupId,
     'kafka_batch.listener.id': listener.id,
   };
-  if (records.every((r) => r.topic === first.topic)) {
+  if (partitions.every((p) => p.topic === first.topic)) {
     attributes['messaging.destination.name'] = first.topic;
-    if (records.every((r) => r.partition === first.partition))
-      attributes['messaging.destination.partition.id'] = String(first.partition);
+    if (partitions.length === 1) attributes['messaging.destination.partition.id'] = String(first.partition);
   }
-  if (listener.listenerType === 'record') attributes['messaging.kafka.offset'] = first.offset;
+  if (listener.listenerType === 'record') attributes['messaging.kafka.offset'] = payload.offset;
   else {
-    attributes['messaging.batch.message_count'] = records.length;
+    attributes['messaging.batch.message_count'] = payload.size;
     // Not a convention attribute: each partition's offsets in the batch, `topic[partition]@first-last`.
     attributes['kafka_batch.offsets'] = payload.partitions.map(
       (p) => `${describePartition(p)}@${p.firstOffset}-${p.lastOffset}`,
