@@ -1,3 +1,4 @@
+import { postgresArrayParameter } from '@org/kafka-batch/persistence';
 import type { EntityManager } from 'typeorm';
 import type { ReadingDto } from './reading.dto';
 
@@ -38,15 +39,27 @@ export async function incrementDeviceMinutes(
   if (minutes.length === 0) return;
   await manager.query(
     `INSERT INTO device_minutes (device_id, minute, messages, power_sum)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::float8[])
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::double precision[])
      ON CONFLICT (device_id, minute) DO UPDATE
        SET messages = device_minutes.messages + excluded.messages,
            power_sum = device_minutes.power_sum + excluded.power_sum`,
     [
-      minutes.map((m) => m.deviceId),
-      minutes.map((m) => m.minute.toISOString()),
-      minutes.map((m) => m.messages),
-      minutes.map((m) => m.powerSum),
+      postgresArrayParameter(
+        'text',
+        minutes.map((m) => m.deviceId),
+      ),
+      postgresArrayParameter(
+        'timestamp with time zone',
+        minutes.map((m) => m.minute),
+      ),
+      postgresArrayParameter(
+        'integer',
+        minutes.map((m) => m.messages),
+      ),
+      postgresArrayParameter(
+        'double precision',
+        minutes.map((m) => m.powerSum),
+      ),
     ],
   );
 }

@@ -3,7 +3,7 @@ import { BulkRepository, BulkWriteResult, InjectBulkRepository } from '@org/kafk
 import { DataSource, EntityManager } from 'typeorm';
 import { deviceMinutesOf, incrementDeviceMinutes } from './device-minutes';
 import { DeviceLatest } from './device-latest.entity';
-import { latestPerDevice, toReadingRow } from './reading.mapper';
+import { storedRows } from './reading.mapper';
 import type { ReadingDto } from './reading.dto';
 import { TelemetryReading } from './telemetry-reading.entity';
 
@@ -34,13 +34,15 @@ export class TelemetryReadingsWriter {
   }
 
   private async writeIn(manager: EntityManager, batch: readonly ReadingDto[]): Promise<ReadingsWriteResult> {
-    const readings = await this.readings.upsertMany(batch.map(toReadingRow), {
+    const rows = storedRows(batch);
+    const readings = await this.readings.upsertMany(rows, {
       conflictPaths: ['deviceId', 'recordedAt'],
       update: [...READING_VALUES],
       manager,
     });
-    // Only forward in time: a late resend or a redelivered old batch leaves a newer state alone.
-    const devices = await this.devices.upsertMany(latestPerDevice(batch), {
+    // Each device's newest reading of the batch, and only forward in time: a late resend or a
+    // redelivered old batch leaves a newer state alone.
+    const devices = await this.devices.upsertMany(rows, {
       conflictPaths: ['deviceId'],
       update: ['recordedAt', ...READING_VALUES, 'updatedAt'],
       updateIfNewer: 'recordedAt',

@@ -5,6 +5,7 @@ export { BulkRepositoryModule } from './bulk-repository.module';
 export { BulkWriteError } from './bulk-write.error';
 export { BULK_STRATEGIES } from './bulk-write.interfaces';
 export type { FailedChunk } from './bulk-write.error';
+export { postgresArrayParameter } from './postgres-array-parameter';
 export type {
   BulkRepositoryOptions,
   BulkStrategyChoice,

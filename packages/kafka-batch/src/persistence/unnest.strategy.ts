@@ -5,17 +5,19 @@ import { Chunk, chunkRanges, renumber } from './chunking';
 import { groupByDefinedColumns } from './column-mapping';
 import { isArrayType, PostgresColumnTypes } from './postgres-column-types';
 import { conflictClause, countingInsert, writtenCounts } from './postgres-sql';
-import { arrayLiteral } from './postgres-array-literal';
+import { postgresArrayParameter } from './postgres-array-parameter';
 import { toPostgresText } from './postgres-text';
 import { quotedColumns, quotedTable } from './sql-identifiers';
 
 /**
  * `INSERT INTO t (cols) SELECT ... FROM UNNEST($1::type[], $2::type[], ...)`: one bind parameter per
  * column whatever the number of rows, so a chunk is bounded only by `chunkSize`, and the statement text
- * is the same for every chunk of a shape. Each column of a chunk is bound as one array literal string,
- * built here rather than by node-postgres from a JS array (see arrayLiteral). Array-typed columns travel
- * as text[] of array literals, cast back per element, because UNNEST would flatten a two-dimensional
- * array.
+ * is the same for every chunk of a shape. Each column of a chunk is bound as one array: in PostgreSQL's
+ * binary format where its type has one that stores exactly what text would (numbers, booleans, text,
+ * timestamps with a zone), as nothing is printed and parsed back then; otherwise as an array literal
+ * string built here rather than by node-postgres from a JS array (see postgresArrayParameter).
+ * Array-typed columns travel as text[] of array literals, cast back per element, because UNNEST would
+ * flatten a two-dimensional array.
  */
 export class UnnestStrategy implements BulkWriteStrategy {
   readonly name = 'unnest' as const;
@@ -51,10 +53,10 @@ export class UnnestStrategy implements BulkWriteStrategy {
           : values,
       );
 
-      const literals = (chunk: Chunk) =>
-        parameters.map((values) => arrayLiteral(values, chunk.start, chunk.end));
+      const columnArrays = (chunk: Chunk) =>
+        parameters.map((values, i) => postgresArrayParameter(types[i], values, chunk.start, chunk.end));
       const chunks = chunksByGroup[g];
-      let next = literals(chunks[0]);
+      let next = columnArrays(chunks[0]);
       for (const [c, chunk] of chunks.entries()) {
         const context = {
           table,
@@ -65,12 +67,12 @@ export class UnnestStrategy implements BulkWriteStrategy {
         const sent = next;
         const running = attributeFailure(context, () => queryRunner.query(sql, sent, true));
         if (c + 1 < chunks.length) {
-          // Build the next chunk's literals while the server runs this one. TypeORM hands the query to
+          // Build the next chunk's arrays while the server runs this one. TypeORM hands the query to
           // the driver a few promise ticks later, so wait for it to be on the wire first; a failure
           // arriving meanwhile is rethrown by the await below, not reported as unhandled.
           running.catch(() => undefined);
           await new Promise((resolve) => setImmediate(resolve));
-          next = literals(chunks[c + 1]);
+          next = columnArrays(chunks[c + 1]);
         }
         const result = await running;
         statements++;

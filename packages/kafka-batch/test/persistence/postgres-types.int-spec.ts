@@ -148,6 +148,37 @@ describe('BulkRepository on PostgreSQL: column types', () => {
     },
   );
 
+  it.each(STRATEGIES)(
+    '%s stores integers, doubles and timestamps far from today as the others do',
+    async (strategy) => {
+      const edges = [
+        { integer: -(2 ** 31), double: -0, at: new Date('1800-01-01T00:00:00.001Z') },
+        { integer: 0, double: -Number.MAX_VALUE, at: new Date('2200-06-30T12:00:00.5Z') },
+        { integer: 2 ** 31 - 1, double: Number.MIN_VALUE, at: new Date('1999-12-31T23:59:59.999Z') },
+      ];
+      const rows = edges.map((edge, i) => ({ ...sample(40 + i), ...edge }));
+
+      await bulk.insertMany(rows, { strategy });
+
+      const stored = await dataSource.query(
+        `SELECT "integer", "double", "at", "double"::text AS "doubleText" FROM all_types
+         WHERE id = ANY($1) ORDER BY "integer"`,
+        [rows.map((row) => row.id)],
+      );
+      expect(stored).toEqual(
+        edges.map((edge) => ({ ...edge, double: edge.double || 0, doubleText: String(edge.double || 0) })),
+      );
+    },
+  );
+
+  it.each(STRATEGIES)('%s rejects a fraction in an integer column as the database does', async (strategy) => {
+    const row = { ...sample(7), integer: 1.5 };
+
+    await expect(bulk.insertMany([row], { strategy })).rejects.toThrow(
+      /invalid input syntax for type integer/,
+    );
+  });
+
   it('rejects a value longer than a varchar column instead of truncating it', async () => {
     const row = { ...sample(6), shortName: 'x'.repeat(41) };
 
