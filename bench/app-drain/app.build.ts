@@ -90,8 +90,9 @@ async function buildCommit(commit: string, root: string): Promise<void> {
   } finally {
     rmSync(archive, { force: true });
   }
-  // Its own lockfile, from the store: the same dependencies that commit was built and tested with.
-  await run('pnpm', ['install', '--offline', '--frozen-lockfile'], root);
+  // Its own lockfile: the same dependencies that commit was built and tested with, from the store
+  // where it has them (a fresh machine's store lacks those the working tree no longer uses).
+  await run('pnpm', ['install', '--prefer-offline', '--frozen-lockfile'], root);
   await run('pnpm', ['run', 'build'], root);
   if (!existsSync(join(root, 'apps/telemetry/dist/main.js'))) {
     throw new Error(`the baseline's build in ${root} made no apps/telemetry/dist/main.js`);
