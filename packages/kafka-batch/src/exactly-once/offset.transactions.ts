@@ -67,6 +67,12 @@ export class OffsetTransactions {
     work: (manager: unknown) => Promise<unknown>,
   ): Promise<unknown> {
     const moves = this.movesPast(records);
+    // Records below the offset this member last stored are stored already: their batch was fetched
+    // from a position read before that commit landed (a partition lost and assigned again while
+    // its old batch still committed). The compare-and-set alone would pass, from where this
+    // member's own commit left the offset.
+    const behind = moves.filter((move) => move.first < move.expected);
+    if (behind.length > 0) throw await this.fencedAt(behind);
     const transaction = await this.store.begin();
     let result: unknown;
     try {
@@ -87,19 +93,24 @@ export class OffsetTransactions {
     return result;
   }
 
-  /** Per partition: from the stored offset to just past its last record here. */
-  private movesPast(records: readonly TopicPartitionOffset[]): OffsetMove[] {
-    const last = new Map<string, TopicPartitionOffset>();
-    for (const record of records) {
-      const key = partitionKey(record.topic, record.partition);
-      if (record.offset >= (last.get(key)?.offset ?? -1)) last.set(key, record);
+  /** Per partition: from the stored offset to just past its last record here, and its first record. */
+  private movesPast(records: readonly TopicPartitionOffset[]): (OffsetMove & { first: number })[] {
+    const spans = new Map<string, { topic: string; partition: number; first: number; last: number }>();
+    for (const { topic, partition, offset } of records) {
+      const key = partitionKey(topic, partition);
+      const span = spans.get(key);
+      if (!span) spans.set(key, { topic, partition, first: offset, last: offset });
+      else {
+        span.first = Math.min(span.first, offset);
+        span.last = Math.max(span.last, offset);
+      }
     }
-    return [...last].map(([key, { topic, partition, offset }]) => {
+    return [...spans].map(([key, { topic, partition, first, last }]) => {
       const expected = this.stored.get(key);
       // Batches start only after restore(): a partition without a known offset is a bug.
       if (expected === undefined)
         throw new Error(`no stored offset known for ${describePartitions([{ topic, partition }])}`);
-      return { topic, partition, expected, next: offset + 1 };
+      return { topic, partition, expected, first, next: last + 1 };
     });
   }
 
