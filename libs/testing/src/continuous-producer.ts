@@ -19,6 +19,7 @@ export class ContinuousProducer {
   readonly errors: Error[] = [];
   private sent = 0;
   private timer: NodeJS.Timeout | undefined;
+  private ticking: (() => void) | undefined;
 
   private constructor(
     private readonly producer: Producer,
@@ -55,7 +56,7 @@ export class ContinuousProducer {
 
   /** Sends `perTick` records every `tickMs`; `make(n)` builds the n-th record (keys must be unique). */
   start(make: (n: number) => TestRecord & { key: string }, perTick: number, tickMs = 100): void {
-    this.timer = setInterval(() => {
+    const tick = () => {
       for (let i = 0; i < perTick; i++) {
         const record = make(this.sent++);
         const value = record.value;
@@ -65,7 +66,16 @@ export class ContinuousProducer {
             : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
         this.producer.produce(this.topic, record.partition ?? null, bytes, record.key, Date.now());
       }
-    }, tickMs);
+    };
+    this.ticking = () => (this.timer = setInterval(tick, tickMs));
+    this.ticking();
+  }
+
+  /** Goes on producing after stop(), numbering on. */
+  resume(): void {
+    if (!this.ticking) throw new Error('resume() before start()');
+    clearInterval(this.timer);
+    this.ticking();
   }
 
   /** Stops producing and waits until every record sent so far is acknowledged by the broker. */

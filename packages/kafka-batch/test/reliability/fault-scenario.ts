@@ -150,6 +150,15 @@ export class FaultScenario {
     this.producer.start(recordOf, recordsPerSecond / 10, 100);
   }
 
+  /** Stops producing until resumeProducing(), once every record sent so far is acknowledged. */
+  async pauseProducing(): Promise<void> {
+    await this.producer!.stop();
+  }
+
+  resumeProducing(): void {
+    this.producer!.resume();
+  }
+
   consumer(options: Partial<PipelineConfig> = {}): PipelineProcess {
     const config: PipelineConfig = {
       topic: this.topic,

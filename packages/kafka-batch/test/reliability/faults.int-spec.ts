@@ -187,11 +187,16 @@ describe('fault injection: nothing is lost (real broker and PostgreSQL)', () => 
         await s.start();
         const consumers = [s.consumer(), s.consumer()];
         await eventually(() => consumers.every((c) => c.batches >= 3), 'both consumers working', 60_000);
+        // The consumers are under test, not the oracle's producer: it waits the outage out with
+        // nothing in flight. An idempotent librdkafka producer cut off mid-request sometimes never
+        // delivered again after the restart (CI, 2026-12-07: 5,000 of 29,400 records acknowledged).
+        await s.pauseProducing();
         await own.broker.pause();
         const outageFrom = consumers.map((c) => c.lines.length);
         await sleep(10_000);
         const duringOutage = consumers.flatMap((c, i) => c.probes(outageFrom[i]));
         await own.broker.resume();
+        s.resumeProducing();
         const faultEnded = Date.now();
         expect(duringOutage.every((p) => p.live)).toBe(true);
         expect(duringOutage.some((p) => !p.ready)).toBe(true);
