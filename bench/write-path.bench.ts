@@ -12,11 +12,11 @@
 import 'reflect-metadata';
 import { createTestDatabase } from '@org/testing';
 import { integerVar } from '@org/telemetry/config/env.parsers';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { appDrainConfigFromEnv } from './app-drain/app-drain.config';
 import { AppBuild, baselineBuild, candidateBuild } from './app-drain/app.build';
+import { readUsage } from './e2e/process.usage';
 import { machineDescription, writeReport } from './report';
 
 const ROUNDS = integerVar(process.env, 'ROUNDS', 30, 1, 1000);
@@ -41,11 +41,8 @@ interface Side {
   readings: number;
 }
 
-const TICK_MS = 10;
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
+/** CPU time of a process (every thread, user + system) so far, in ms. */
+const processCpuMs = (pid: number): number => readUsage(pid)!.cpuSeconds * 1000;
 
 /** The build's own app and library, loaded from its folder, on a DataSource of one connection. */
 async function open(build: AppBuild, url: string): Promise<Side> {

@@ -23,26 +23,18 @@ export function toReadingRow(reading: ReadingDto): TelemetryReading {
 export function storedRows(readings: readonly ReadingDto[], updatedAt = new Date()): DeviceLatest[] {
   const rows = new Array<DeviceLatest>(readings.length);
   for (let i = 0; i < readings.length; i++) {
-    const reading = readings[i];
-    rows[i] = {
-      deviceId: reading.deviceId,
-      recordedAt: reading.timestamp,
-      temperature: reading.temperature,
-      humidity: reading.humidity,
-      power: reading.power,
-      battery: reading.battery,
-      firmware: reading.firmware,
-      rssi: reading.rssi ?? null,
-      updatedAt,
-    };
+    const row = toReadingRow(readings[i]) as DeviceLatest;
+    row.updatedAt = updatedAt;
+    rows[i] = row;
   }
   return rows;
 }
 
 /**
  * The newest reading of each device in the batch, for writers that cannot collapse a batch
- * themselves (TypeORM's upsert: the end-to-end benchmark's naive consumers). Chosen by measurement time, not by position:
- * a device that resends an old reading must not move its latest state backwards.
+ * themselves (TypeORM's upsert: the end-to-end benchmark's naive consumers). Chosen by measurement
+ * time, not by position: a device that resends an old reading must not move its latest state
+ * backwards.
  */
 export function latestPerDevice(readings: readonly ReadingDto[], now = new Date()): DeviceLatest[] {
   const newest = new Map<string, ReadingDto>();
