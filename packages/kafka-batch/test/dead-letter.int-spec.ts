@@ -95,10 +95,14 @@ describe('DeadLetterPublisher (real broker)', () => {
     groupId: string,
     topicFor = (source: string) => `${source}.DLT`,
   ): DeadLetterPublisher {
-    const producer = new Producer(
-      deadLetterProducerConfig({ 'bootstrap.servers': kafkaBootstrap(), 'client.id': 'dead-letter-it' }),
+    const publisher = new DeadLetterPublisher(
+      () =>
+        new Producer(
+          deadLetterProducerConfig({ 'bootstrap.servers': kafkaBootstrap(), 'client.id': 'dead-letter-it' }),
+        ),
+      groupId,
+      topicFor,
     );
-    const publisher = new DeadLetterPublisher(producer, groupId, topicFor);
     publishers.push(publisher);
     return publisher;
   }

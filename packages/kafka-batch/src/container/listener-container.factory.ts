@@ -30,7 +30,7 @@ export class ListenerContainerFactory {
       consumer: (events) => this.clients.listenerConsumer(options, events),
       deadLetters: deadLetter.enabled
         ? new DeadLetterPublisher(
-            this.clients.deadLetterProducer(options),
+            () => this.clients.deadLetterProducer(options),
             groupId,
             deadLetter.topic,
             deadLetter.stackTrace,
