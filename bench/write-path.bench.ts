@@ -1,5 +1,5 @@
-// The telemetry app's write path, A/B: the working tree's TelemetryReadingsWriter (the app's code on
-// the working tree's BulkRepository) against the same of a pinned build, writing the same kind of
+// The telemetry app's write path, A/B: the working tree's TelemetryReadingsWriter (the app's code and
+// the library it is built with) against the same of a pinned build, writing the same kind of
 // batches into one database in the same run. What it isolates from `pnpm bench:app` is the part of a
 // reading's CPU spent writing it, on both sides of the connection.
 //
@@ -58,6 +58,7 @@ async function open(build: AppBuild, url: string): Promise<Side> {
   const options = telemetryDataSourceOptions(url);
   const dataSource: DataSource = await new BuildDataSource({ ...options, extra: { max: 1 } }).initialize();
   const [{ pid }] = await dataSource.query('SELECT pg_backend_pid() AS pid');
+  // Builds up to 94af054 write through two BulkRepositories; later ones take the DataSource alone.
   const writer = new TelemetryReadingsWriter(
     dataSource,
     new BulkRepository(dataSource, TelemetryReading),

@@ -1,24 +1,10 @@
-import { BulkRepository } from '@org/kafka-batch/persistence';
-import {
-  createTestDatabase,
-  databaseUrl,
-  KafkaAdmin,
-  kafkaBootstrap,
-  TestDatabase,
-  uniqueName,
-  waitForLagZero,
-} from '@org/testing';
+import { databaseUrl, KafkaAdmin, kafkaBootstrap, uniqueName, waitForLagZero } from '@org/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { ensureLocalDatabase, resolveDatabase } from '../src/database/database.resolver';
-import { TELEMETRY_MIGRATIONS, telemetryDataSourceOptions } from '../src/database/telemetry.data-source';
-import { DeviceLatest } from '../src/readings/device-latest.entity';
-import type { ReadingDto } from '../src/readings/reading.dto';
-import { TelemetryReading } from '../src/readings/telemetry-reading.entity';
-import { TelemetryReadingsWriter } from '../src/readings/telemetry-readings.writer';
+import { TELEMETRY_MIGRATIONS } from '../src/database/telemetry.data-source';
 import { runSimulation } from '../src/simulator/simulation.runner';
 import { killLeftoverTelemetry, startTelemetry } from './telemetry-app.process';
 
@@ -137,49 +123,5 @@ describe('database resolution', () => {
       await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
       await admin.end();
     }
-  });
-});
-
-describe('TelemetryReadingsWriter on the migrated schema', () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let writer: TelemetryReadingsWriter;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('telemetry_writer');
-    dataSource = await new DataSource(telemetryDataSourceOptions(database.url)).initialize();
-    writer = new TelemetryReadingsWriter(
-      dataSource,
-      new BulkRepository(dataSource, TelemetryReading),
-      new BulkRepository(dataSource, DeviceLatest),
-    );
-  });
-
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
-  });
-
-  const reading = (timestamp: string, temperature: number): ReadingDto => ({
-    deviceId: 'sensor-1',
-    timestamp: new Date(timestamp),
-    temperature,
-    humidity: 40,
-    power: 5,
-    battery: 80,
-    firmware: '2.5.0',
-  });
-
-  it("keeps the newest reading as the device's latest state when an older one arrives later", async () => {
-    await writer.write([reading('2026-01-01T00:10:00Z', 21)]);
-
-    const late = await writer.write([reading('2000-01-01T00:00:00Z', -5)]);
-
-    expect(late.readings).toMatchObject({ inserted: 1 });
-    expect(late.devices).toMatchObject({ inserted: 0, updated: 0, skipped: 1 });
-    expect(await dataSource.query('SELECT recorded_at, temperature FROM device_latest')).toEqual([
-      { recorded_at: new Date('2026-01-01T00:10:00Z'), temperature: 21 },
-    ]);
-    expect(await count(database.url, 'SELECT count(*) FROM telemetry_readings')).toBe(2);
   });
 });

@@ -29,14 +29,14 @@ export class TelemetryMetrics {
     (register.getSingleMetric('telemetry_batch_write_seconds') as Histogram | undefined) ??
     new Histogram({
       name: 'telemetry_batch_write_seconds',
-      help: 'Time to write one batch (both upserts and the commit)',
+      help: 'Time of the statement that writes one batch (its transaction commits after it)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     });
 
   recordBatch(result: ReadingsWriteResult, seconds: number): void {
-    this.readingsStored.inc(result.readings.written ?? 0);
-    this.readingsSkipped.inc(result.readings.skipped);
-    this.devicesUpdated.inc(result.devices.written ?? 0);
+    this.readingsStored.inc(result.readingsWritten);
+    this.readingsSkipped.inc(result.duplicatesInBatch);
+    this.devicesUpdated.inc(result.devicesUpdated);
     this.batchSeconds.observe(seconds);
   }
 

@@ -1,4 +1,4 @@
-import { latestPerDevice, storedRows } from './reading.mapper';
+import { latestPerDevice } from './reading.mapper';
 import type { ReadingDto } from './reading.dto';
 
 const reading = (deviceId: string, iso: string, temperature: number): ReadingDto => ({
@@ -25,31 +25,6 @@ describe('latestPerDevice', () => {
     expect(rows).toEqual([
       expect.objectContaining({ deviceId: 'a', temperature: 2, rssi: null, updatedAt: now }),
       expect.objectContaining({ deviceId: 'b', temperature: 10 }),
-    ]);
-  });
-});
-
-describe('storedRows', () => {
-  it('gives every reading one row, in order, with the same time of writing', () => {
-    const now = new Date('2026-01-01T00:10:00Z');
-    const batch = [
-      reading('a', '2026-01-01T00:02:00Z', 2),
-      { ...reading('a', '2026-01-01T00:01:00Z', 1), rssi: -70 },
-    ];
-
-    expect(storedRows(batch, now)).toEqual([
-      {
-        deviceId: 'a',
-        recordedAt: new Date('2026-01-01T00:02:00Z'),
-        temperature: 2,
-        humidity: 40,
-        power: 5,
-        battery: 80,
-        firmware: '2.5.0',
-        rssi: null,
-        updatedAt: now,
-      },
-      expect.objectContaining({ deviceId: 'a', temperature: 1, rssi: -70, updatedAt: now }),
     ]);
   });
 });

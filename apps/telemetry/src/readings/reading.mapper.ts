@@ -16,23 +16,9 @@ export function toReadingRow(reading: ReadingDto): TelemetryReading {
 }
 
 /**
- * One row per reading that both tables take: telemetry_readings ignores `updatedAt`, and the upsert
- * into device_latest keeps each device's newest row (`updateIfNewer`), so the batch needs no second
- * pass and no second set of objects.
- */
-export function storedRows(readings: readonly ReadingDto[], updatedAt = new Date()): DeviceLatest[] {
-  const rows = new Array<DeviceLatest>(readings.length);
-  for (let i = 0; i < readings.length; i++) {
-    const row = toReadingRow(readings[i]) as DeviceLatest;
-    row.updatedAt = updatedAt;
-    rows[i] = row;
-  }
-  return rows;
-}
-
-/**
  * The newest reading of each device in the batch, for writers that cannot collapse a batch
- * themselves (TypeORM's upsert: the end-to-end benchmark's naive consumers). Chosen by measurement
+ * themselves (TypeORM's upsert: the end-to-end benchmark's naive consumers; the app's own statement
+ * collapses it in SQL). Chosen by measurement
  * time, not by position: a device that resends an old reading must not move its latest state
  * backwards.
  */
