@@ -1,7 +1,7 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { detectResources, envDetector, Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 /**
@@ -10,7 +10,7 @@ import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider } from '@op
  */
 export function registerTracing(serviceName: string, exporter: 'otlp' | 'console'): NodeTracerProvider {
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    resource: tracingResource(serviceName),
     spanProcessors: [
       new BatchSpanProcessor(exporter === 'otlp' ? new OTLPTraceExporter() : new ConsoleSpanExporter()),
     ],
@@ -18,4 +18,11 @@ export function registerTracing(serviceName: string, exporter: 'otlp' | 'console
   provider.register();
   registerInstrumentations({ instrumentations: [new PgInstrumentation()] });
   return provider;
+}
+
+/** The service's name, then what `OTEL_RESOURCE_ATTRIBUTES` adds (the StatefulSet names the pod there). */
+export function tracingResource(serviceName: string): Resource {
+  return resourceFromAttributes({ 'service.name': serviceName }).merge(
+    detectResources({ detectors: [envDetector] }),
+  );
 }

@@ -9,6 +9,7 @@ import { telemetryConfigFromEnv } from '../../src/config/telemetry.config';
 import { TelemetryHealthController } from '../../src/health/telemetry.health.controller';
 import { MetricsController } from '../../src/metrics/metrics.controller';
 import { READINGS_LISTENER_ID } from '../../src/readings/telemetry-readings.listener';
+import { tracingResource } from '../../src/tracing/tracing.sdk';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML */
 const dir = join(__dirname, '../../../../deploy/k8s');
@@ -122,6 +123,32 @@ describe('deploy/k8s', () => {
     expect(scaled.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.policies).toEqual([
       { type: 'Pods', value: 1, periodSeconds: expect.any(Number) },
     ]);
+  });
+
+  it('exports traces to a collector through the standard OTEL variables, each span naming its pod', () => {
+    expect(['http:', 'https:']).toContain(new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT).protocol);
+    expect(env.OTEL_SERVICE_NAME).toBe('telemetry');
+    // The samplers the SDK knows by name (@opentelemetry/sdk-trace-base); an unknown one falls back silently.
+    expect(['parentbased_traceidratio', 'traceidratio']).toContain(env.OTEL_TRACES_SAMPLER);
+    expect(Number(env.OTEL_TRACES_SAMPLER_ARG)).toBeGreaterThan(0);
+    expect(Number(env.OTEL_TRACES_SAMPLER_ARG)).toBeLessThanOrEqual(1);
+    // Kubernetes expands $(POD_NAME) only when POD_NAME comes earlier in the list.
+    const names = container.env.map((e: any) => e.name);
+    expect(names.indexOf('OTEL_RESOURCE_ATTRIBUTES')).toBeGreaterThan(names.indexOf('POD_NAME'));
+    const attributes = env.OTEL_RESOURCE_ATTRIBUTES;
+    expect(attributes).toContain('k8s.pod.name=$(POD_NAME)');
+    const saved = process.env.OTEL_RESOURCE_ATTRIBUTES;
+    process.env.OTEL_RESOURCE_ATTRIBUTES = attributes.replace('$(POD_NAME)', 'telemetry-1');
+    try {
+      expect(tracingResource(env.OTEL_SERVICE_NAME).attributes).toEqual({
+        'service.name': 'telemetry',
+        'k8s.pod.name': 'telemetry-1',
+        'k8s.statefulset.name': statefulSet.metadata.name,
+      });
+    } finally {
+      if (saved === undefined) delete process.env.OTEL_RESOURCE_ATTRIBUTES;
+      else process.env.OTEL_RESOURCE_ATTRIBUTES = saved;
+    }
   });
 
   it('selects the same pods everywhere: StatefulSet, its headless Service and the PodDisruptionBudget', () => {
