@@ -5,7 +5,7 @@ import type { SeekTarget } from './partition.state';
 
 /**
  * Owns every listener container: starts them when the application bootstraps, stops them before
- * it shuts down, and lets services find one by id (to seek, stop or start it).
+ * it shuts down, and lets services find one by id (to seek, pause, resume, stop or start it).
  */
 @Injectable()
 export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -46,6 +46,25 @@ export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeAppl
   /** Repositions one partition of a listener: an offset, 'beginning', 'end' or `{ timestamp }`. */
   seek(id: string, topic: string, partition: number, target: SeekTarget): void {
     this.get(id).seek(topic, partition, target);
+  }
+
+  /**
+   * Stops a listener fetching and starting batches on every partition, those assigned later
+   * included, while it stays in its group: running batches finish and commit, nothing rebalances.
+   * For a dependency under maintenance (the database, say); resume(id) goes on where it stopped.
+   */
+  pause(id: string): void {
+    const container = this.get(id);
+    if (container.paused) return;
+    container.pause();
+    this.logger.log(`${id}: paused on request; it keeps its partitions, running batches finish`);
+  }
+
+  resume(id: string): void {
+    const container = this.get(id);
+    if (!container.paused) return;
+    container.resume();
+    this.logger.log(`${id}: resumed on request`);
   }
 
   async onApplicationBootstrap(): Promise<void> {

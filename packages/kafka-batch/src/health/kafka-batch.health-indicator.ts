@@ -34,7 +34,7 @@ export class KafkaBatchHealthIndicator {
     const listeners = Object.fromEntries(
       this.select(options).map((c) => [
         c.options.id,
-        { ...assessLiveness(c, now), partitions: describePartitions(c) },
+        { ...assessLiveness(c, now), paused: c.paused, partitions: describePartitions(c) },
       ]),
     );
     const alive = Object.values(listeners).every((l) => l.alive);
@@ -53,6 +53,7 @@ export class KafkaBatchHealthIndicator {
           c.options.id,
           {
             ...assessReadiness(c, lag, monitorView, options, now),
+            paused: c.paused,
             partitions: describePartitions(c),
             ...(lag && { lag: describeLag(lag) }),
           },

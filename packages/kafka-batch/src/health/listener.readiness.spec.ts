@@ -5,6 +5,7 @@ const NOW = 1_000_000;
 const MONITOR = { enabled: true, staleAfterMs: 10_000 };
 const listener = (facts: Partial<ReadinessSubject> = {}): ReadinessSubject => ({
   state: 'running',
+  paused: false,
   joinedGroupAt: NOW - 1_000,
   options: { id: 'l', groupId: 'g', autoStartup: true },
   ...facts,
@@ -52,6 +53,22 @@ describe('assessReadiness', () => {
     expect(assessReadiness(listener(), lag({ sampledAt: NOW - 20_000 }), MONITOR, {}, NOW).reasons).toEqual([
       'no lag sample for 20000 ms',
     ]);
+  });
+
+  it('judges no lag of a listener paused on request, but still its group and its broker', () => {
+    const partitions = [{ topic: 't', partition: 0, status: 'STALL' }] as ListenerLag['partitions'];
+    const stalled = lag({ status: 'STALL', partitions, totalLag: 5_000, maxLagSeconds: 120 });
+    const limits = { maxLagRecords: 100, maxLagSeconds: 10 };
+
+    expect(assessReadiness(listener({ paused: true }), stalled, MONITOR, limits, NOW)).toEqual({
+      ready: true,
+      state: 'running',
+      reasons: [],
+    });
+    expect(assessReadiness(listener(), stalled, MONITOR, limits, NOW).reasons).toHaveLength(3);
+    expect(
+      assessReadiness(listener({ paused: true }), lag({ error: 'timed out' }), MONITOR, limits, NOW).reasons,
+    ).toEqual(['the broker does not answer: timed out']);
   });
 
   it('fails on STALL, STOP and REWIND by default, and on WARN only when asked', () => {

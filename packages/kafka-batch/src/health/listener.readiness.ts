@@ -16,6 +16,8 @@ export interface ReadinessOptions {
 /** The container facts readiness is judged on. */
 export interface ReadinessSubject {
   readonly state: ContainerState;
+  /** Paused on request: its lag grows on purpose, and says nothing about its health. */
+  readonly paused: boolean;
   readonly joinedGroupAt: number | undefined;
   readonly options: Pick<ResolvedListenerOptions, 'id' | 'groupId' | 'autoStartup'>;
 }
@@ -37,7 +39,8 @@ const DEFAULT_FAIL_ON_STATUS: LagStatus[] = ['STALL', 'STOP', 'REWIND'];
 
 /**
  * Ready when the listener runs, has joined its group, its broker answers the lag monitor and,
- * as configured, its status and lag are acceptable. A listener with nothing to read (idle topic,
+ * as configured, its status and lag are acceptable (unless it is paused on request: then its lag
+ * grows by design, and a readiness that failed would only stall rolling updates). A listener with nothing to read (idle topic,
  * no partitions assigned) is ready: it keeps up with everything there is.
  */
 export function assessReadiness(
@@ -57,7 +60,7 @@ export function assessReadiness(
     if (lag.error) reasons.push(`the broker does not answer: ${lag.error}`);
     else if (lag.sampledAt !== undefined && now - lag.sampledAt > monitor.staleAfterMs)
       reasons.push(`no lag sample for ${now - lag.sampledAt} ms`);
-    reasons.push(...lagReasons(lag, options));
+    if (!listener.paused) reasons.push(...lagReasons(lag, options));
   }
   return { ready: reasons.length === 0, state, reasons };
 }

@@ -110,6 +110,11 @@ export class KafkaBatchMetrics implements OnApplicationBootstrap, OnApplicationS
     perListener('listener_running', '1 while the listener runs, 0 otherwise', (c) =>
       c.state === 'running' ? 1 : 0,
     );
+    perListener(
+      'listener_paused',
+      '1 while the listener is paused on request (registry.pause), 0 otherwise',
+      (c) => (c.paused ? 1 : 0),
+    );
     perListener('assigned_partitions', 'Partitions assigned to the listener', (c) => c.assignment.length);
     perListener('in_flight_records', 'Records fetched and not yet done', (c) => c.inFlightRecords);
     perListener(
