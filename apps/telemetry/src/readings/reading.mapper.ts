@@ -18,9 +18,8 @@ export function toReadingRow(reading: ReadingDto): TelemetryReading {
 /**
  * The newest reading of each device in the batch, for writers that cannot collapse a batch
  * themselves (TypeORM's upsert: the end-to-end benchmark's naive consumers; the app's own statement
- * collapses it in SQL). Chosen by measurement
- * time, not by position: a device that resends an old reading must not move its latest state
- * backwards.
+ * collapses it in SQL). Chosen by measurement time, not by position: a device that resends an old
+ * reading must not move its latest state backwards.
  */
 export function latestPerDevice(readings: readonly ReadingDto[], now = new Date()): DeviceLatest[] {
   const newest = new Map<string, ReadingDto>();

@@ -6,8 +6,8 @@ import type { ReadingDto } from './reading.dto';
  * array per field in PostgreSQL's binary format (postgresArrayParameter), and three
  * data-modifying CTEs write telemetry_readings, device_latest and device_minutes from them.
  * Against one BulkRepository upsert per table plus the counts (three statements, the readings
- * bound twice, the counts folded in JavaScript) it took 0.37× the client CPU and 0.83× the wall
- * time per reading, at the same server CPU (`pnpm bench:write`, bench/README.md).
+ * bound twice, the counts folded in JavaScript) it took 0.25× the client CPU, 0.96× the server
+ * CPU and 0.75× the wall time per reading (`BASELINE_REF=94af054 pnpm bench:write`, bench/README.md).
  *
  * - telemetry_readings: one row per device and time, the last of the batch winning.
  * - device_latest: each device's newest reading, and only forward in time: a late resend or a

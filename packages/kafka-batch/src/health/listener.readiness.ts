@@ -40,8 +40,8 @@ const DEFAULT_FAIL_ON_STATUS: LagStatus[] = ['STALL', 'STOP', 'REWIND'];
 /**
  * Ready when the listener runs, has joined its group, its broker answers the lag monitor and,
  * as configured, its status and lag are acceptable (unless it is paused on request: then its lag
- * grows by design, and a readiness that failed would only stall rolling updates). A listener with nothing to read (idle topic,
- * no partitions assigned) is ready: it keeps up with everything there is.
+ * grows by design, and a readiness that failed would only stall rolling updates). A listener with
+ * nothing to read (idle topic, no partitions assigned) is ready: it keeps up with everything there is.
  */
 export function assessReadiness(
   listener: ReadinessSubject,
