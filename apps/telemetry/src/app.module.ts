@@ -30,8 +30,16 @@ import { READINGS_LISTENER_ID } from './readings/telemetry-readings.listener';
           },
         },
         defaults: {
-          // Readings are about 200 bytes, so the record budget (10,000) binds long before this; what
-          // it bounds is librdkafka's prefetch queue (half of it): 4 MiB instead of 32 MiB of native
+          // Four batches in flight: two running (concurrency 2) and one waiting for each. A reading
+          // then lives for about 50 ms, and most die young: V8's background GC threads took half the
+          // CPU per reading they took with the library's 10,000 (bench:app, bench/README.md).
+          maxInFlightRecords: 2_000,
+          // A fetch brings up to this much of each partition (librdkafka's default is 1 MiB, 5,000
+          // readings). Larger than about a third of the budget, the budget held readings of the
+          // partitions already running only, and one batch ran where two could.
+          rdkafka: { 'max.partition.fetch.bytes': 128 * 1024 },
+          // Readings are about 200 bytes, so the record budget binds long before this; what it
+          // bounds is librdkafka's prefetch queue (half of it): 4 MiB instead of 32 MiB of native
           // memory, at no cost in throughput (bench:app, docs/KUBERNETES.md "Memory").
           maxInFlightBytes: 8 * 1024 * 1024,
         },

@@ -18,6 +18,14 @@ import { RdKafkaConsumerClient } from './rdkafka-consumer.client';
 const CONSUME_TIMEOUT_MS = 50;
 
 /**
+ * librdkafka postpones a partition's next fetch by fetch.queue.backoff.ms (1 s by default) once its
+ * prefetch queue is over queued.max.messages.kbytes, which the library sizes from the byte budget:
+ * with a small queue the partitions waited out that second with nothing fetched. 20 ms drained the
+ * telemetry app's backlog 1.3x faster with less CPU per reading (bench/README.md, 2026-12-07).
+ */
+const FETCH_QUEUE_BACKOFF_MS = 20;
+
+/**
  * Builds every librdkafka client the library makes, from the module's options: the listeners'
  * consumers, their dead-letter producers and the lag monitor's admin client. Override this provider
  * to give listeners another client (tests give them a fake consumer).
@@ -56,6 +64,7 @@ export class KafkaClientFactory {
       'fetch.wait.max.ms': listener.fetchMaxWaitMs,
       'queued.max.messages.kbytes': queuedKbytes,
       'fetch.max.bytes': Math.min(52_428_800, queuedKbytes * 1024),
+      'fetch.queue.backoff.ms': FETCH_QUEUE_BACKOFF_MS,
       log_level: 4,
       ...listener.rdkafka,
       ...membershipConfig(listener),
