@@ -52,10 +52,11 @@ export class KafkaClientFactory {
   }
 
   /**
-   * The listener's own properties come after the module's, and the ones at-least-once depends on
-   * come last (the options resolver also rejects attempts to set them).
+   * A listener consumer's librdkafka properties. The listener's own properties come after the
+   * module's, and the ones at-least-once depends on come last (the options resolver also rejects
+   * attempts to set them).
    */
-  private listenerConsumerConfig(listener: ResolvedListenerOptions): LibrdkafkaConfig {
+  listenerConsumerConfig(listener: ResolvedListenerOptions): LibrdkafkaConfig {
     // librdkafka's prefetch queue is memory outside the in-flight budget: size it with the budget.
     const queuedKbytes = Math.max(1024, Math.min(65_536, Math.floor(listener.maxInFlightBytes / 1024 / 2)));
     return {
