@@ -14,6 +14,7 @@ export {
   offsetsTableDdl,
 } from './exactly-once/offsets-table.migration';
 export { DLT_HEADERS } from './failure/dead-letter.publisher';
+export { RETRY_HEADERS, retryTopicName } from './failure/retry-topics';
 export { BatchListenerFailedError } from './failure/retry.policy';
 export { KafkaClientFactory } from './client/kafka-client.factory';
 export {

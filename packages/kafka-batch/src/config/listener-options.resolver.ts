@@ -79,6 +79,7 @@ export function resolveListenerOptions(
     valueLimits: { ...VALUE_LIMIT_DEFAULTS, ...module.defaults?.valueLimits, ...own.valueLimits },
     retry: { ...RETRY_DEFAULTS, ...module.defaults?.retry, ...own.retry },
     deadLetter: { ...DEAD_LETTER_DEFAULTS, ...module.defaults?.deadLetter, ...own.deadLetter },
+    retryTopics: merged.retryTopics,
     maxInFlightRecords:
       merged.maxInFlightRecords ?? Math.max(4 * maxPollRecords * concurrency, MIN_DEFAULT_IN_FLIGHT_RECORDS),
     maxInFlightBytes: merged.maxInFlightBytes ?? 64 * 1024 * 1024,

@@ -104,12 +104,37 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
       o.listenerType === 'batch' && o.ackMode === 'record'
         ? `option "ackMode" 'record' needs listenerType 'record': a batch listener is acknowledged per batch ('batch') or by its handler ('manual')`
         : undefined,
+    (o) => retryTopicsProblem(o),
     (o) =>
       o.exactlyOnce && o.ackMode === 'manual'
         ? `option "ackMode" must be 'batch' or 'record' with exactlyOnce: the transaction commits everything the handler wrote, so a partial acknowledgment cannot be honoured (got 'manual')`
         : undefined,
   ],
 };
+
+const MAX_RETRY_DELAY_MS = 7 * 24 * 3_600_000;
+
+function retryTopicsProblem({ retryTopics, topicPattern, deadLetter, exactlyOnce }: ResolvedListenerOptions) {
+  if (retryTopics === undefined) return undefined;
+  const delays = (retryTopics as { delaysMs?: unknown }).delaysMs;
+  if (
+    !Array.isArray(delays) ||
+    delays.length === 0 ||
+    !delays.every((d) => Number.isInteger(d) && d >= 1 && d <= MAX_RETRY_DELAY_MS) ||
+    new Set(delays).size !== delays.length
+  )
+    return optionProblem(
+      'retryTopics.delaysMs',
+      `must be a non-empty list of distinct integers in 1..${MAX_RETRY_DELAY_MS} (ms; one retry topic each)`,
+      delays,
+    );
+  if (topicPattern) return 'option "retryTopics" needs "topics": the retry topics are named after each topic';
+  if (!deadLetter.enabled)
+    return 'option "retryTopics" needs deadLetter.enabled: a record goes to the dead-letter topic after the last retry topic';
+  if (exactlyOnce)
+    return 'option "retryTopics" cannot be combined with exactlyOnce: a record moved to a retry topic leaves the database transaction behind';
+  return undefined;
+}
 
 /** What the application wrote (module defaults under the listener's options), before defaults. */
 export const GIVEN_LISTENER_RULES: OptionRules<BatchListenerOptions> = {

@@ -3,6 +3,7 @@ import { withTimeout } from '../common/with-timeout';
 import type { RawRecord } from '../interfaces/raw-record.interface';
 import type { AssignedPartitions } from './assigned.partitions';
 import type { PartitionState } from './partition.state';
+import type { RetryGate } from './retry.gate';
 
 /** The records of one batch and the partitions they come from; the partitions are busy until it ends. */
 export interface DispatchedBatch {
@@ -35,6 +36,8 @@ export class BatchDispatcher {
     private readonly clock: Clock,
     /** False once the listener stops: batches running finish, no new one starts. */
     private readonly active: () => boolean,
+    /** With retry topics: their records wait until due. */
+    private readonly gate?: RetryGate,
   ) {}
 
   /** Start time of the longest-running batch; undefined when none runs. */
@@ -55,7 +58,8 @@ export class BatchDispatcher {
   dispatch(): void {
     const { concurrency, maxPollRecords } = this.limits;
     while (this.active() && this.running.size < concurrency) {
-      const ready = this.partitions.dispatchable();
+      const dispatchable = this.partitions.dispatchable();
+      const ready = this.gate ? dispatchable.filter((state) => this.gate!.admits(state)) : dispatchable;
       if (ready.length === 0) return;
       // Spread the ready partitions over the free slots.
       const perBatch = Math.ceil(ready.length / (concurrency - this.running.size));
@@ -66,7 +70,9 @@ export class BatchDispatcher {
         state.busy = true;
         batch.states.push(state);
         const bufferedBytes = state.bufferedBytes;
-        for (const record of state.take(maxPollRecords - batch.records.length)) batch.records.push(record);
+        const admitted = this.gate?.admitted(state);
+        for (const record of state.take(maxPollRecords - batch.records.length, admitted))
+          batch.records.push(record);
         batch.bytes += bufferedBytes - state.bufferedBytes;
       }
       this.start(batch);

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ListenerInvoker } from '../batch/batch.runner';
 import { KafkaClientFactory } from '../client/kafka-client.factory';
+import { systemClock } from '../common/clock';
 import { DeadLetterPublisher } from '../failure/dead-letter.publisher';
+import { RetryTopics } from '../failure/retry-topics';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
 import { KafkaListenerContainer } from './listener.container';
@@ -22,7 +24,10 @@ export class ListenerContainerFactory {
     rebalanceListener?: KafkaRebalanceListener,
     dataSource?: DataSource,
   ): KafkaListenerContainer {
-    const { deadLetter, groupId, exactlyOnce } = options;
+    const { deadLetter, groupId, exactlyOnce, topics } = options;
+    const retryTopics =
+      options.retryTopics &&
+      new RetryTopics(topics, options.retryTopics.delaysMs, deadLetter.topic, systemClock);
     return new KafkaListenerContainer(options, {
       invoke,
       rebalanceListener,
@@ -34,8 +39,10 @@ export class ListenerContainerFactory {
             groupId,
             deadLetter.topic,
             deadLetter.stackTrace,
+            retryTopics,
           )
         : undefined,
+      retryTopics,
     });
   }
 }

@@ -21,6 +21,8 @@ export class KafkaListenerContainer implements ListenerContainer {
   private readonly events = new ListenerEvents();
   private readonly parts: ListenerParts;
   private readonly deadLetters: DeadLetterSink | undefined;
+  /** The topics and retry topics it consumes, or its pattern. */
+  private readonly subscription: string[] | RegExp;
   private lifecycle: ContainerState = 'created';
   private fatalError: Error | undefined;
   /** Aborted as the listener stops: retries and backoffs end, no batch starts. */
@@ -39,12 +41,15 @@ export class KafkaListenerContainer implements ListenerContainer {
       options.topics,
       options.rdkafka,
       options.exactlyOnce,
+      options.retryTopics,
+      options.retryTopics?.delaysMs,
     ])
       Object.freeze(part);
     this.options = Object.freeze(options);
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? new Logger(`BatchListener ${options.id}`);
     this.deadLetters = deps.deadLetters;
+    this.subscription = deps.retryTopics?.subscription() ?? options.topicPattern ?? options.topics;
     this.parts = assembleListener(options, deps, {
       events: this.events,
       clock: this.clock,
@@ -163,13 +168,17 @@ export class KafkaListenerContainer implements ListenerContainer {
       this.lifecycle = 'stopped';
       throw err;
     }
+    // A topic missing when subscribed is seen only at the next metadata refresh (5 minutes).
+    await this.deadLetters
+      ?.prepare?.()
+      .catch((err: Error) => this.fail(`cannot create the retry topics: ${err.message}`));
     if (this.fatalError) {
       // Refused credentials, say: the connect goes on until its timeout; the stop waits for it.
       this.lifecycle = 'failed';
       void this.stop();
       return;
     }
-    this.parts.consumer.subscribe(this.options.topicPattern ?? this.options.topics);
+    this.parts.consumer.subscribe(this.subscription);
     this.lifecycle = 'running';
     this.parts.poller
       .start(() => this.pollOnce())

@@ -6,6 +6,7 @@ import type { Clock } from '../common/clock';
 import { timeSlicer } from '../common/event-loop.slicer';
 import { DeadLetterRecoverer, DeadLetterSink } from '../failure/dead-letter.recoverer';
 import { RetryingErrorHandler } from '../failure/retrying.error-handler';
+import type { RetryTopics } from '../failure/retry-topics';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import { RebalanceNotifier } from '../membership/rebalance.notifier';
 import { RebalanceProtocol } from '../membership/rebalance.protocol';
@@ -16,11 +17,12 @@ import { OffsetTransactions } from '../exactly-once/offset.transactions';
 import { DECODE_SLICE_MS, RecordDecoder } from '../records/record.decoder';
 import { AssignedPartitions } from './assigned.partitions';
 import { Backpressure } from './backpressure';
-import { BatchDispatcher } from './batch.dispatcher';
+import { BatchDispatcher, DispatchedBatch } from './batch.dispatcher';
 import { BatchOutcomeApplier } from './batch-outcome.applier';
 import type { ListenerEvents } from './listener.events';
 import { PartitionSeeker } from './partition.seeker';
 import { PollLoop } from './poll.loop';
+import { RetryGate } from './retry.gate';
 
 /** How long a full in-flight budget holds the poll loop at most. */
 const BACKPRESSURE_HOLD_MS = 1_000;
@@ -32,6 +34,8 @@ export interface ListenerContainerDeps {
   consumer(events: ConsumerEvents): ConsumerClient;
   /** Where dead letters go; none when dead-lettering is off. */
   deadLetters?: DeadLetterSink;
+  /** The retry topics the dead letters go through first, consumed by the listener too. */
+  retryTopics?: RetryTopics;
   rebalanceListener?: KafkaRebalanceListener;
   /** Exactly-once mode: the database that stores the offsets with the handler's writes. */
   offsetStore?: OffsetStore;
@@ -84,7 +88,6 @@ export function assembleListener(
   const poller = new PollLoop(consumer, clock, () => backpressure.wake());
   // ackMode 'record' commits after each record: each is a batch of its own, applied when it ends.
   const limits = { ...options, maxPollRecords: options.ackMode === 'record' ? 1 : options.maxPollRecords };
-  const dispatcher = new BatchDispatcher(limits, partitions, (batch) => applier.run(batch), clock, running);
   const dispatch = () => dispatcher.dispatch();
   const seeker = new PartitionSeeker({
     consumer,
@@ -95,6 +98,9 @@ export function assembleListener(
     dropped,
     backoffEnded: dispatch,
   });
+  const gate = deps.retryTopics && new RetryGate(deps.retryTopics, seeker, clock);
+  const run = (batch: DispatchedBatch) => applier.run(batch);
+  const dispatcher = new BatchDispatcher(limits, partitions, run, clock, running, gate);
   const committer = new OffsetCommitter(consumer, () => partitions.values(), events, clock, logger);
   const notifier = new RebalanceNotifier(
     deps.rebalanceListener,

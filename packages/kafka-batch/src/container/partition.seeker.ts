@@ -3,7 +3,7 @@ import type { ConsumerClient } from '../client/consumer.client';
 import type { Clock } from '../common/clock';
 import { describePartition } from '../common/topic-partition';
 import type { AssignedPartitions, BufferedAmount } from './assigned.partitions';
-import type { PartitionState, SeekTarget } from './partition.state';
+import type { PartitionState, PauseReason, SeekTarget } from './partition.state';
 import type { PollLoop } from './poll.loop';
 
 const OFFSET_BEGINNING = -2;
@@ -30,11 +30,19 @@ export interface SeekerDeps {
 export class PartitionSeeker {
   constructor(private readonly deps: SeekerDeps) {}
 
-  /** Rewinds a partition so `offset` and everything after it is fetched again, after the backoff. */
-  redeliver(state: PartitionState, offset: number, backoffMs: number): void {
+  /**
+   * Rewinds a partition so `offset` and everything after it is fetched again, after the backoff
+   * (a redelivery's, or a retry topic's delay), paused meanwhile for `reason`.
+   */
+  redeliver(
+    state: PartitionState,
+    offset: number,
+    backoffMs: number,
+    reason: Extract<PauseReason, 'backoff' | 'retry-delay'> = 'backoff',
+  ): void {
     state.tracker.rewindTo(offset);
     this.deps.dropped(state.dropBuffer());
-    if (backoffMs > 0) this.backOff(state, backoffMs);
+    if (backoffMs > 0) this.backOff(state, backoffMs, reason);
     this.move(state, offset);
   }
 
@@ -62,13 +70,13 @@ export class PartitionSeeker {
     this.move(state, offset);
   }
 
-  private backOff(state: PartitionState, backoffMs: number): void {
+  private backOff(state: PartitionState, backoffMs: number, reason: 'backoff' | 'retry-delay'): void {
     const { partitions, clock } = this.deps;
-    partitions.pause(state, 'backoff');
+    partitions.pause(state, reason);
     state.cancelBackoff?.();
     const cancel = clock.schedule(backoffMs, () => {
       state.cancelBackoff = undefined;
-      partitions.resume(state, 'backoff');
+      partitions.resume(state, reason);
       this.deps.backoffEnded();
     });
     state.cancelBackoff = () => {

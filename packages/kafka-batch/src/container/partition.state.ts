@@ -2,8 +2,11 @@ import type { TopicPartition } from '../common/topic-partition';
 import type { RawRecord } from '../interfaces/raw-record.interface';
 import { PartitionOffsetTracker } from '../offsets/partition-offset.tracker';
 
-/** Why a partition is paused: the in-flight budget, a redelivery backoff, or the application asked. */
-export type PauseReason = 'backpressure' | 'backoff' | 'requested';
+/**
+ * Why a partition is paused: the in-flight budget, a redelivery backoff, the application asked, or
+ * a retry topic's next record is not due yet.
+ */
+export type PauseReason = 'backpressure' | 'backoff' | 'requested' | 'retry-delay';
 
 /** Where a seek goes: an offset, either end, or the first record at or after a timestamp. */
 export type SeekTarget = number | 'beginning' | 'end' | { timestamp: number };
@@ -57,6 +60,7 @@ export class PartitionState implements TopicPartition {
       !this.revoking &&
       !this.pausedFor.has('backoff') &&
       !this.pausedFor.has('requested') &&
+      !this.pausedFor.has('retry-delay') &&
       this.pendingSeek === undefined &&
       this.bufferedCount > 0
     );
@@ -78,9 +82,20 @@ export class PartitionState implements TopicPartition {
     this.bufferedBytes += raw.size;
   }
 
-  /** Takes up to `max` buffered records for a batch. */
-  take(max: number): RawRecord[] {
-    const end = Math.min(this.buffered.length, this.head + max);
+  /** The first buffered record not taken yet. */
+  peek(): RawRecord | undefined {
+    return this.head < this.buffered.length ? this.buffered[this.head] : undefined;
+  }
+
+  /** Takes up to `max` buffered records for a batch; with `admit`, up to the first it refuses. */
+  take(max: number, admit?: (raw: RawRecord) => boolean): RawRecord[] {
+    let end = Math.min(this.buffered.length, this.head + max);
+    if (admit)
+      for (let i = this.head; i < end; i++)
+        if (!admit(this.buffered[i])) {
+          end = i;
+          break;
+        }
     const taken = this.buffered.slice(this.head, end);
     this.head = end;
     for (const raw of taken) this.bufferedBytes -= raw.size;

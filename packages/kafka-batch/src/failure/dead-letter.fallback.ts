@@ -1,6 +1,7 @@
 import { CODES } from '@confluentinc/kafka-javascript';
 import { asError } from '../common/errors';
 import { deadLetterRecord, DeadLetterRecord } from './dead-letter.record';
+import type { DeadLetterRoute } from './dead-letter.route';
 import type { DeadLetter, DeadLetterPart, DeadLetterResult, Provenance } from './dead-letter.types';
 
 /**
@@ -43,6 +44,7 @@ export async function publishWithFallback(
   letter: DeadLetter,
   provenance: Provenance,
   send: DeadLetterSend,
+  route?: Pick<DeadLetterRoute, 'origin' | 'headers'>,
 ): Promise<DeadLetterResult> {
   let cause: Error | undefined;
   let error: Error | undefined;
@@ -50,7 +52,7 @@ export async function publishWithFallback(
     // Parts are dropped only in the steps after a rejection, which set `cause`.
     const omission = dropped.length > 0 ? { dropped, cause: cause! } : undefined;
     try {
-      await send(deadLetterRecord(letter, provenance, omission), alone);
+      await send(deadLetterRecord(letter, provenance, omission, route), alone);
       return omission ? { status: 'published-without-value', ...omission } : { status: 'published' };
     } catch (err) {
       error = asError(err);

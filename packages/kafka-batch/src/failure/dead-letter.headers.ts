@@ -1,8 +1,9 @@
 import type { MessageHeader } from '@confluentinc/kafka-javascript';
 import { deadLetterStackTrace } from './dead-letter.stack-trace';
-import type { DeadLetter, DeadLetterPart, Provenance } from './dead-letter.types';
+import { DeadLetter, DeadLetterPart, Origin, originOf, Provenance } from './dead-letter.types';
 
-const DLT_HEADER_PREFIX = 'kafka_dlt-';
+/** Headers a letter gets from its listener; a record's own of these are dropped, not passed on. */
+const PROVENANCE_PREFIXES = ['kafka_dlt-', 'retry_topic-'];
 
 /**
  * Header names follow Spring Kafka's DeadLetterPublishingRecoverer, plus the attempt count and,
@@ -27,29 +28,39 @@ export const DLT_HEADERS = {
 } as const;
 
 /**
- * The source record's headers in their order, as (name, value) pairs, without any `kafka_dlt-*`:
- * provenance a record brings along (forged, or from an earlier dead-lettering) would sit before
- * the real one, and a reader taking the first header would believe it. Spring Kafka likewise
- * strips previous exception headers by default.
+ * The source record's headers in their order, as (name, value) pairs, without any `kafka_dlt-*` or
+ * `retry_topic-*`: provenance a record brings along (forged, or from an earlier dead-lettering or
+ * retry topic) would sit before the real one, and a reader taking the first header would believe
+ * it. Spring Kafka likewise strips previous exception headers by default.
  */
 export function ownHeaders(headers: readonly MessageHeader[] | undefined): [string, string | Buffer][] {
   const own: [string, string | Buffer][] = [];
   for (const header of headers ?? []) {
     for (const [name, value] of Object.entries(header))
-      if (!name.startsWith(DLT_HEADER_PREFIX)) own.push([name, value]);
+      if (!PROVENANCE_PREFIXES.some((prefix) => name.startsWith(prefix))) own.push([name, value]);
   }
   return own;
+}
+
+/** Each header name's first value, as text. */
+export function firstHeaderValues(headers: readonly MessageHeader[] | undefined): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const header of headers ?? [])
+    for (const [name, value] of Object.entries(header))
+      if (!first.has(name)) first.set(name, Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
+  return first;
 }
 
 export function provenanceHeaders(
   { raw, reason, attempts }: DeadLetter,
   { groupId, stackTrace }: Provenance,
+  origin: Origin = originOf(raw),
 ): MessageHeader[] {
   return [
-    { [DLT_HEADERS.originalTopic]: raw.topic },
-    { [DLT_HEADERS.originalPartition]: String(raw.partition) },
-    { [DLT_HEADERS.originalOffset]: String(raw.offset) },
-    { [DLT_HEADERS.originalTimestamp]: String(raw.timestamp ?? '') },
+    { [DLT_HEADERS.originalTopic]: origin.topic },
+    { [DLT_HEADERS.originalPartition]: String(origin.partition) },
+    { [DLT_HEADERS.originalOffset]: String(origin.offset) },
+    { [DLT_HEADERS.originalTimestamp]: String(origin.timestamp ?? '') },
     { [DLT_HEADERS.originalConsumerGroup]: groupId },
     { [DLT_HEADERS.exceptionClass]: reason.name || reason.constructor?.name || 'Error' },
     { [DLT_HEADERS.exceptionMessage]: reason.message },

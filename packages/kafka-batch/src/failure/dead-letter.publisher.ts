@@ -5,6 +5,8 @@ import type { DeadLetterStackTrace, LibrdkafkaConfig } from '../interfaces/batch
 import { traceDeadLetter } from '../tracing/dead-letter.tracer';
 import { publishWithFallback } from './dead-letter.fallback';
 import { callsForNewProducer, DeadLetterProducer } from './dead-letter.producer';
+import { deadLetterRoute } from './dead-letter.route';
+import type { RetryTopics } from './retry-topics';
 import { DEFAULT_DEAD_LETTER_STACK_TRACE } from './dead-letter.stack-trace';
 import type { DeadLetter, DeadLetterResult, Provenance } from './dead-letter.types';
 
@@ -42,12 +44,17 @@ export class DeadLetterPublisher {
   private producer: DeadLetterProducer | undefined;
   private readonly replaced = new Set<Promise<void>>();
 
-  /** `createProducer`: a producer made with deadLetterProducerConfig(), not connected yet. */
+  /**
+   * `createProducer`: a producer made with deadLetterProducerConfig(), not connected yet. With
+   * `retryTopics`, a failed record goes to its next retry topic, and to its source topic's
+   * dead-letter topic after the last.
+   */
   constructor(
     private readonly createProducer: () => Producer,
     groupId: string,
     private readonly topicFor: (sourceTopic: string) => string,
     stackTrace: DeadLetterStackTrace = DEFAULT_DEAD_LETTER_STACK_TRACE,
+    private readonly retryTopics?: RetryTopics,
   ) {
     this.provenance = { groupId, stackTrace };
   }
@@ -57,6 +64,13 @@ export class DeadLetterPublisher {
     return Promise.all(letters.map((letter) => this.publishOne(letter)));
   }
 
+  /** Creates the retry topics missing, each like its source topic; rejects when one cannot be. */
+  async prepare(): Promise<void> {
+    if (!this.retryTopics) return;
+    const topics = await this.current().topics();
+    await Promise.all(this.retryTopics.topics().map(({ topic, like }) => topics.partitionCount(topic, like)));
+  }
+
   async close(): Promise<void> {
     const current = this.producer;
     this.producer = undefined;
@@ -64,21 +78,30 @@ export class DeadLetterPublisher {
   }
 
   private async publishOne(letter: DeadLetter): Promise<DeadLetterResult> {
-    const producer = (this.producer ??= new DeadLetterProducer(this.createProducer(), this.logger));
+    const producer = this.current();
     const result = await this.publishWith(producer, letter);
     if (result.status === 'failed' && callsForNewProducer(result.error)) this.replace(producer, result.error);
     return result;
   }
 
+  private current(): DeadLetterProducer {
+    return (this.producer ??= new DeadLetterProducer(this.createProducer(), this.logger));
+  }
+
   private async publishWith(producer: DeadLetterProducer, letter: DeadLetter): Promise<DeadLetterResult> {
     try {
       const topics = await producer.topics();
-      const topic = this.topicFor(letter.raw.topic);
-      const partitions = await topics.partitionCount(topic, letter.raw.topic);
-      const partition = letter.raw.partition < partitions ? letter.raw.partition : null;
+      const route = this.retryTopics?.route(letter) ?? deadLetterRoute(letter, this.topicFor);
+      const { topic, origin } = route;
+      const partitions = await topics.partitionCount(topic, route.like);
+      // The source record's partition: a key's records stay together through every hop.
+      const partition = origin.partition < partitions ? origin.partition : null;
       return await traceDeadLetter(letter, topic, (traced) =>
-        publishWithFallback(traced, this.provenance, (record, alone) =>
-          producer.send(topic, partition, record, alone),
+        publishWithFallback(
+          traced,
+          this.provenance,
+          (record, alone) => producer.send(topic, partition, record, alone),
+          route,
         ),
       );
     } catch (err) {

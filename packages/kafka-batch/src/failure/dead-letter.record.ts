@@ -1,5 +1,6 @@
 import type { MessageHeader, MessageKey } from '@confluentinc/kafka-javascript';
 import { droppedHeaders, ownHeaders, provenanceHeaders } from './dead-letter.headers';
+import type { DeadLetterRoute } from './dead-letter.route';
 import type { DeadLetter, DeadLetterPart, Provenance } from './dead-letter.types';
 
 /** What goes to the dead-letter topic for one letter. */
@@ -34,6 +35,7 @@ export function deadLetterRecord(
   letter: DeadLetter,
   provenance: Provenance,
   omission?: Omission,
+  route?: Pick<DeadLetterRoute, 'origin' | 'headers'>,
 ): DeadLetterRecord {
   const { raw } = letter;
   const drops = (part: DeadLetterPart) => omission?.dropped.includes(part) ?? false;
@@ -44,7 +46,8 @@ export function deadLetterRecord(
     headers: [
       // One name per object: the client sends only an object's first property.
       ...own.map(([name, value]) => ({ [name]: keepEmpty(value) })),
-      ...provenanceHeaders(letter, provenance),
+      ...provenanceHeaders(letter, provenance, route?.origin),
+      ...(route?.headers ?? []),
       ...(omission ? droppedHeaders(letter, omission.dropped, omission.cause) : []),
     ],
   };

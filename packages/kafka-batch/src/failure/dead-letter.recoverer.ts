@@ -7,6 +7,8 @@ import type { DeadLetter, DeadLetterResult } from './dead-letter.types';
 /** Publishes dead letters and tells, per letter, whether the broker confirmed it. */
 export interface DeadLetterSink {
   publish(letters: readonly DeadLetter[]): Promise<DeadLetterResult[]>;
+  /** Creates the topics the listener consumes besides its own (its retry topics) before it subscribes. */
+  prepare?(): Promise<void>;
   close(): Promise<void>;
 }
 

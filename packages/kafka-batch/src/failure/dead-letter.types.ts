@@ -25,3 +25,18 @@ export type DeadLetterResult =
   /** The whole record could never be published (`cause`, e.g. message too large); its provenance was. */
   | { status: 'published-without-value'; dropped: readonly DeadLetterPart[]; cause: Error }
   | { status: 'failed'; error: Error };
+
+/** The record a letter stands for: the failed record itself, or the source record of a retried one. */
+export interface Origin {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number | undefined;
+}
+
+export const originOf = ({ topic, partition, offset, timestamp }: RawRecord): Origin => ({
+  topic,
+  partition,
+  offset,
+  timestamp,
+});

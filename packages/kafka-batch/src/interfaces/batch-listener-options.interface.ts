@@ -101,6 +101,11 @@ export interface TracingOptions {
   maxLinks: number;
 }
 
+export interface RetryTopicsOptions {
+  /** One retry topic per delay, in ms, in the order a record goes through them; distinct values. */
+  delaysMs: number[];
+}
+
 export interface BatchListenerOptions {
   /** Unique listener name (logs, health, metrics). Default `<Class>.<method>`. */
   id?: string;
@@ -133,6 +138,12 @@ export interface BatchListenerOptions {
   valueLimits?: Partial<ValueLimits>;
   retry?: Partial<RetryOptions>;
   deadLetter?: Partial<DeadLetterOptions>;
+  /**
+   * Non-blocking retries: after its in-place attempts a failing record goes to `<topic>-retry-<delay>`
+   * for each delay in turn, then to the dead-letter topic; the listener consumes the retry topics and
+   * hands a record over once its delay has passed, pausing only that retry partition meanwhile.
+   */
+  retryTopics?: RetryTopicsOptions;
   /** In-flight budget (fetched, not yet done). Default 4 × maxPollRecords × concurrency records, at least 10,000. */
   maxInFlightRecords?: number;
   /** In-flight budget in bytes of record payload. Default 64 MiB. */
@@ -179,6 +190,7 @@ export interface ResolvedListenerOptions extends Required<
     | 'rebalanceListener'
     | 'exactlyOnce'
     | 'tracing'
+    | 'retryTopics'
   >
 > {
   topics: string[];
@@ -191,4 +203,5 @@ export interface ResolvedListenerOptions extends Required<
   deadLetter: DeadLetterOptions;
   exactlyOnce: ExactlyOnceOptions | undefined;
   tracing: TracingOptions;
+  retryTopics: RetryTopicsOptions | undefined;
 }

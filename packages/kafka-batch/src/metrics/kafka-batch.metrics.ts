@@ -10,7 +10,7 @@ import type { LagStatus } from '../lag/lag-status';
 import { KAFKA_BATCH_METRICS_OPTIONS, KafkaBatchMetricsOptions } from './kafka-batch-metrics.options';
 
 const STATUSES: LagStatus[] = ['OK', 'WARN', 'STALL', 'STOP', 'REWIND'];
-const PAUSE_REASONS: PauseReason[] = ['backpressure', 'backoff', 'requested'];
+const PAUSE_REASONS: PauseReason[] = ['backpressure', 'backoff', 'requested', 'retry-delay'];
 const BATCH_SIZE_BUCKETS = [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 50_000];
 const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 

@@ -1,5 +1,5 @@
 import type { MessageHeader, MessageKey } from '@confluentinc/kafka-javascript';
-import { DLT_HEADERS, ownHeaders } from '../failure/dead-letter.headers';
+import { DLT_HEADERS, firstHeaderValues, ownHeaders } from '../failure/dead-letter.headers';
 import type { RawRecord } from '../interfaces/raw-record.interface';
 import type { RedriveSelection } from './redrive.options';
 
@@ -37,21 +37,18 @@ export interface Provenance {
 }
 
 export function provenanceOf(headers: readonly MessageHeader[] | undefined): Provenance {
-  const first = new Map<string, string>();
-  for (const header of headers ?? [])
-    for (const [name, value] of Object.entries(header))
-      if (!first.has(name)) first.set(name, Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
+  const values = firstHeaderValues(headers);
   const integer = (name: string) => {
-    const raw = first.get(name);
+    const raw = values.get(name);
     return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
   };
   return {
-    topic: first.get(DLT_HEADERS.originalTopic) || undefined,
+    topic: values.get(DLT_HEADERS.originalTopic) || undefined,
     partition: integer(DLT_HEADERS.originalPartition),
     offset: integer(DLT_HEADERS.originalOffset),
-    exceptionClass: first.get(DLT_HEADERS.exceptionClass) ?? '',
-    exceptionMessage: first.get(DLT_HEADERS.exceptionMessage) ?? '',
-    dropped: first.get(DLT_HEADERS.dropped) || undefined,
+    exceptionClass: values.get(DLT_HEADERS.exceptionClass) ?? '',
+    exceptionMessage: values.get(DLT_HEADERS.exceptionMessage) ?? '',
+    dropped: values.get(DLT_HEADERS.dropped) || undefined,
   };
 }
 

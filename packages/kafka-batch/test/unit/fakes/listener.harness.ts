@@ -8,6 +8,7 @@ import type { OffsetStore } from '../../../src/exactly-once/offset.store';
 import { FakeClock } from './fake.clock';
 import { FakeConsumer } from './fake.consumer';
 import { FakeDeadLetters } from './fake.dead-letters';
+import { RetryTopics } from '../../../src/failure/retry-topics';
 
 export const TOPIC = 't';
 
@@ -55,7 +56,11 @@ export interface Harness {
 export async function startListener(
   options: Partial<BatchListenerOptions>,
   handler: Handler = () => undefined,
-  extra: { rebalanceListener?: KafkaRebalanceListener; deadLetters?: 'off'; offsetStore?: OffsetStore } = {},
+  extra: {
+    rebalanceListener?: KafkaRebalanceListener;
+    deadLetters?: 'off';
+    offsetStore?: OffsetStore;
+  } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
   const consumer = new FakeConsumer(clock);
@@ -76,6 +81,9 @@ export async function startListener(
     deadLetters: extra.deadLetters === 'off' ? undefined : deadLetters,
     rebalanceListener: extra.rebalanceListener,
     offsetStore: extra.offsetStore,
+    retryTopics:
+      resolved.retryTopics &&
+      new RetryTopics(resolved.topics, resolved.retryTopics.delaysMs, resolved.deadLetter.topic, clock),
     clock,
     logger,
   });
