@@ -38,7 +38,7 @@ describe('retry topics (real broker)', () => {
   it('a failing record waits in each retry topic for its delay while its partition flows, then reaches the dead-letter topic with its history', async () => {
     const { topic, groupId } = await suite.newTopic('retry_chain', 2);
     const { attempts, handler } = recorder((value) => value.fail === true);
-    await suite.start(
+    const listener = await suite.start(
       {
         topics: [topic],
         groupId,
@@ -49,6 +49,10 @@ describe('retry topics (real broker)', () => {
       },
       handler,
     );
+    const sent: string[] = [];
+    const container = listener.registry.get('test-listener');
+    container.on('retried', ({ topic: from, retryTopic }) => sent.push(`${from} → ${retryTopic}`));
+    container.on('deadLettered', ({ topic: from }) => sent.push(`${from} → dead letter`));
     await produceRecords(topic, [
       { partition: 0, value: { n: 0, fail: true } },
       { partition: 0, value: { n: 1 } },
@@ -74,6 +78,11 @@ describe('retry topics (real broker)', () => {
     expect(tries[2].dueAt! - tries[1].at).toBeGreaterThanOrEqual(4_000 - 50);
 
     const [letter] = await readTopic(`${topic}.DLT`, 2, 1);
+    expect(sent).toEqual([
+      `${topic} → ${topic}-retry-2000`,
+      `${topic}-retry-2000 → ${topic}-retry-4000`,
+      `${topic}-retry-4000 → dead letter`,
+    ]);
     expect(letter.partition).toBe(0);
     expect(letter.headers[DLT_HEADERS.originalTopic]).toBe(topic);
     expect(letter.headers[DLT_HEADERS.originalPartition]).toBe('0');

@@ -9,6 +9,8 @@ export interface ListenerEventMap {
   handled: [{ records: number; durationMs: number; failed: boolean }];
   /** Confirmed on the dead-letter topic; `withoutValue` when only its provenance could be published. */
   deadLettered: [{ topic: string; records: number; withoutValue: boolean }];
+  /** Records sent on to a retry topic (retryTopics), due there after its delay. */
+  retried: [{ topic: string; retryTopic: string; records: number }];
   /** A dead letter the broker did not take; its partition is held and it is published again later. */
   deadLetterFailed: [{ topic: string; records: number }];
   committed: [{ durationMs: number; failed: boolean }];

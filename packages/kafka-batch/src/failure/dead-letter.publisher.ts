@@ -96,7 +96,7 @@ export class DeadLetterPublisher {
       const partitions = await topics.partitionCount(topic, route.like);
       // The source record's partition: a key's records stay together through every hop.
       const partition = origin.partition < partitions ? origin.partition : null;
-      return await traceDeadLetter(letter, topic, (traced) =>
+      const result = await traceDeadLetter(letter, topic, (traced) =>
         publishWithFallback(
           traced,
           this.provenance,
@@ -104,6 +104,7 @@ export class DeadLetterPublisher {
           route,
         ),
       );
+      return route.retry && result.status !== 'failed' ? { ...result, retryTopic: topic } : result;
     } catch (err) {
       return { status: 'failed', error: asError(err) };
     }

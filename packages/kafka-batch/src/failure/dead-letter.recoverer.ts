@@ -66,11 +66,14 @@ export class DeadLetterRecoverer {
         return;
       }
       const withoutValue = result.status === 'published-without-value';
+      const destination = result.retryTopic ?? 'the dead-letter topic';
       if (withoutValue)
         this.logger.warn(
-          `${this.listenerId}: ${describeRecords([raw])} published to the dead-letter topic without its ${result.dropped.join(', ')}: ${result.cause.message}`,
+          `${this.listenerId}: ${describeRecords([raw])} published to ${destination} without its ${result.dropped.join(', ')}: ${result.cause.message}`,
         );
-      this.events.emit('deadLettered', { topic: raw.topic, records: 1, withoutValue });
+      if (result.retryTopic)
+        this.events.emit('retried', { topic: raw.topic, retryTopic: result.retryTopic, records: 1 });
+      else this.events.emit('deadLettered', { topic: raw.topic, records: 1, withoutValue });
     });
     return errors;
   }

@@ -10,6 +10,8 @@ export interface DeadLetterRoute {
   origin: Origin;
   /** Headers after the provenance: a retry topic's attempt and due time, the failure of each hop. */
   headers: MessageHeader[];
+  /** A retry topic, not a dead-letter topic. */
+  retry: boolean;
 }
 
 /** The source record named by a letter's `kafka_dlt-original-*` headers, when they are whole. */
@@ -36,5 +38,6 @@ export function deadLetterRoute(
     like: letter.raw.topic,
     origin: originOf(letter.raw),
     headers: [],
+    retry: false,
   };
 }

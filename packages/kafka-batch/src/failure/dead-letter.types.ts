@@ -21,9 +21,15 @@ export type DeadLetterPart = 'value' | 'key' | 'headers';
  * partition and publishes it again later; the two others are confirmed by the broker.
  */
 export type DeadLetterResult =
-  | { status: 'published' }
+  | { status: 'published'; retryTopic?: string }
   /** The whole record could never be published (`cause`, e.g. message too large); its provenance was. */
-  | { status: 'published-without-value'; dropped: readonly DeadLetterPart[]; cause: Error }
+  | {
+      status: 'published-without-value';
+      dropped: readonly DeadLetterPart[];
+      cause: Error;
+      /** Set when the letter went to a retry topic rather than the dead-letter topic. */
+      retryTopic?: string;
+    }
   | { status: 'failed'; error: Error };
 
 /** The record a letter stands for: the failed record itself, or the source record of a retried one. */

@@ -76,12 +76,13 @@ export class RetryTopics {
       [RETRY_HEADERS.failure]: `${new Date(now).toISOString()} ${raw.topic}:${raw.partition}:${raw.offset} after ${attempts} attempts: ${reason.name || 'Error'}: ${reason.message}`,
     };
     if (next >= this.delaysMs.length)
-      return { topic: this.deadLetterTopic(source), like: source, origin, headers: [failure] };
+      return { topic: this.deadLetterTopic(source), like: source, origin, headers: [failure], retry: false };
     const delayMs = this.delaysMs[next];
     return {
       topic: retryTopicName(source, delayMs),
       like: source,
       origin,
+      retry: true,
       headers: [
         failure,
         { [RETRY_HEADERS.attempts]: String(next + 1) },

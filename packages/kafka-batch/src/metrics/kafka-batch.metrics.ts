@@ -153,6 +153,11 @@ export class KafkaBatchMetrics implements OnApplicationBootstrap, OnApplicationS
       'Records whose dead letter carries only their provenance (the record could never be published whole)',
       ['listener', 'topic'],
     );
+    const retried = this.counter(
+      'records_sent_to_retry_topic_total',
+      'Records that failed their attempts and went on to a retry topic (retryTopics)',
+      ['listener', 'topic', 'retry_topic'],
+    );
     const deadLetterFailures = this.counter(
       'dead_letter_failures_total',
       'Dead letters the broker did not take (published again later; their partition is held meanwhile)',
@@ -194,6 +199,9 @@ export class KafkaBatchMetrics implements OnApplicationBootstrap, OnApplicationS
         deadLettered.inc({ listener, topic }, records);
         if (withoutValue) deadLetteredWithoutValue.inc({ listener, topic }, records);
       });
+      this.on(container, 'retried', ({ topic, retryTopic, records }) =>
+        retried.inc({ listener, topic, retry_topic: retryTopic }, records),
+      );
       this.on(container, 'deadLetterFailed', ({ topic, records }) =>
         deadLetterFailures.inc({ listener, topic }, records),
       );
