@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a fresh machine (or refreshes a used one) for the demo and the tests. Idempotent.
-#  - Debian packages that librdkafka's source build needs, plus Java and Maven for the broker
+#  - Debian packages that librdkafka's source build needs, Java and Maven for the broker, and
+#    Chromium for the operator console's browser test
 #  - pnpm, then `pnpm install` building @confluentinc/kafka-javascript from its bundled librdkafka
 #  - the Apache Kafka broker jars (Maven, once)
 set -euo pipefail
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 debian_packages=(build-essential python3 pkg-config libssl-dev libsasl2-dev libzstd-dev liblz4-dev
-  libcurl4-openssl-dev zlib1g-dev openjdk-17-jre-headless maven postgresql-client)
+  libcurl4-openssl-dev zlib1g-dev openjdk-17-jre-headless maven postgresql-client chromium)
 if command -v dpkg-query >/dev/null; then
   missing=()
   for pkg in "${debian_packages[@]}"; do

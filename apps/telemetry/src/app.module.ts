@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ReadingsTopicInitializer } from './kafka/readings-topic.initializer';
 import { MetricsModule } from './metrics/metrics.module';
+import { TelemetryConsoleModule } from './console/telemetry-console.module';
 import { ReadingsModule } from './readings/readings.module';
 import { READINGS_LISTENER_ID } from './readings/telemetry-readings.listener';
 
@@ -49,6 +50,7 @@ import { READINGS_LISTENER_ID } from './readings/telemetry-readings.listener';
     ReadingsModule,
     HealthModule,
     MetricsModule,
+    TelemetryConsoleModule,
   ],
   providers: [ReadingsTopicInitializer, TracingShutdown],
 })

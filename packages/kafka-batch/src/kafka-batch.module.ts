@@ -23,6 +23,6 @@ import { KafkaLagMonitor } from './lag/lag.monitor';
     KafkaListenerRegistry,
     KafkaLagMonitor,
   ],
-  exports: [KafkaListenerRegistry, KafkaLagMonitor],
+  exports: [KafkaListenerRegistry, KafkaLagMonitor, KafkaClientFactory],
 })
 export class KafkaBatchModule extends ConfigurableModuleClass {}

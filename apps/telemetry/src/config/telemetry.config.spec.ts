@@ -16,7 +16,17 @@ describe('telemetryConfigFromEnv', () => {
       embeddedDatabase: 'auto',
       embeddedDatabaseDir: '.data/pglite',
       databaseLogParameters: false,
+      consoleToken: undefined,
+      consoleReadOnly: false,
     });
+  });
+
+  it('reads the console settings', () => {
+    expect(telemetryConfigFromEnv({ CONSOLE_TOKEN: 's3cret', CONSOLE_READ_ONLY: 'true' })).toMatchObject({
+      consoleToken: 's3cret',
+      consoleReadOnly: true,
+    });
+    expect(() => telemetryConfigFromEnv({ CONSOLE_READ_ONLY: 'yes' })).toThrow('CONSOLE_READ_ONLY');
   });
 
   it('builds SASL settings for the Kafka clients', () => {

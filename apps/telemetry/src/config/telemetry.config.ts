@@ -20,6 +20,10 @@ export interface TelemetryConfig {
   embeddedDatabaseDir: string;
   /** DATABASE_LOG_PARAMETERS=true: TypeORM logs a failed query with its bound values (debugging only). */
   databaseLogParameters: boolean;
+  /** CONSOLE_TOKEN: the operator console asks for it (once, as ?token=, then from a cookie); unset: open. */
+  consoleToken: string | undefined;
+  /** CONSOLE_READ_ONLY=true: the console shows everything and changes nothing. */
+  consoleReadOnly: boolean;
 }
 
 const HOST_PORT_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
@@ -49,6 +53,8 @@ export function telemetryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Te
     embeddedDatabase: choiceVar<EmbeddedDatabaseMode>(env, 'EMBEDDED_DATABASE', 'auto', ['auto', 'never']),
     embeddedDatabaseDir: env.EMBEDDED_DATABASE_DIR || '.data/pglite',
     databaseLogParameters: choiceVar(env, 'DATABASE_LOG_PARAMETERS', 'false', ['false', 'true']) === 'true',
+    consoleToken: env.CONSOLE_TOKEN || undefined,
+    consoleReadOnly: choiceVar(env, 'CONSOLE_READ_ONLY', 'false', ['false', 'true']) === 'true',
   };
 }
 

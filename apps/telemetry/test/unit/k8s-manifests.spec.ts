@@ -44,6 +44,10 @@ describe('deploy/k8s', () => {
     ...Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value])),
   };
 
+  it('serves the operator console read-only from a pod', () => {
+    expect(telemetryConfigFromEnv(env).consoleReadOnly).toBe(true);
+  });
+
   it('probes the service on the routes its health controller serves, on the port it listens on', () => {
     const config = telemetryConfigFromEnv(env);
     const http = container.ports.find((p: any) => p.name === 'http');

@@ -223,6 +223,7 @@ export class BatchRunner {
       records: records.length,
       durationMs: performance.now() - startedAt,
       failed: error !== undefined,
+      ...(error === undefined ? {} : { error: messageOf(error) }),
     });
     return error;
   }

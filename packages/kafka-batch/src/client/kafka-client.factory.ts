@@ -77,7 +77,7 @@ export class KafkaClientFactory {
   }
 
   /** Brokers, client id and the module's SSL/SASL properties, shared by every client. */
-  private common(role: string): LibrdkafkaConfig {
+  common(role: string): LibrdkafkaConfig {
     const { brokers, clientId, rdkafka } = this.module;
     return {
       'bootstrap.servers': Array.isArray(brokers) ? brokers.join(',') : brokers,

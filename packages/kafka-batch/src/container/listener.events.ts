@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
  */
 export interface ListenerEventMap {
   /** A handler invocation ended: `records` handed over, how long it took, whether it threw. */
-  handled: [{ records: number; durationMs: number; failed: boolean }];
+  handled: [{ records: number; durationMs: number; failed: boolean; error?: string }];
   /** Confirmed on the dead-letter topic; `withoutValue` when only its provenance could be published. */
   deadLettered: [{ topic: string; records: number; withoutValue: boolean }];
   /** Records sent on to a retry topic (retryTopics), due there after its delay. */
