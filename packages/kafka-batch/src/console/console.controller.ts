@@ -141,6 +141,7 @@ export class ConsoleController {
       assignment: container.assignment,
       pausedPartitions: container.pausedPartitions(),
       inFlightRecords: container.inFlightRecords,
+      batchesInFlight: container.batchesInFlight,
       oldestBatchStartedAt: container.oldestBatchStartedAt,
       lag: lag && {
         sampledAt: lag.sampledAt,

@@ -74,7 +74,7 @@ function listenerHtml(l) {
     figure('lag (records)', number(lag.totalLag), spark(history.map((h) => h.totalLag))) +
     figure('lag (seconds)', lag.maxLagSeconds === undefined ? '–' : lag.maxLagSeconds.toFixed(1), spark(history.map((h) => h.maxLagSeconds))) +
     figure('records/s', number(history.length ? history[history.length - 1].throughput : undefined), spark(history.map((h) => h.throughput))) +
-    figure('in flight', number(l.inFlightRecords)) +
+    figure('in flight', number(l.inFlightRecords)) + figure('batches running', number(l.batchesInFlight)) +
     figure('handled', number(l.counts.records)) + figure('failed invocations', number(l.counts.failedInvocations)) +
     figure('to retry topics', number(l.counts.retried)) + figure('dead-lettered', number(l.counts.deadLettered)) + '</div>' +
     (l.error ? '<p class="errors">' + escape(l.error) + '</p>' : '') +

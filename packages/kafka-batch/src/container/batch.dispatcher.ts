@@ -40,6 +40,10 @@ export class BatchDispatcher {
     private readonly gate?: RetryGate,
   ) {}
 
+  get runningCount(): number {
+    return this.running.size;
+  }
+
   /** Start time of the longest-running batch; undefined when none runs. */
   get oldestStartedAt(): number | undefined {
     let oldest: number | undefined;

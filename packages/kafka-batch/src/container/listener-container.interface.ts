@@ -25,6 +25,8 @@ export interface ListenerContainer {
   readonly joinedGroupAt: number | undefined;
   /** Start time of the longest-running batch; undefined when none runs. */
   readonly oldestBatchStartedAt: number | undefined;
+  /** Handler invocations under way (at most `concurrency`). */
+  readonly batchesInFlight: number;
   /** pause() was called and resume() not since. */
   readonly paused: boolean;
   pausedPartitions(): { topic: string; partition: number; reasons: PauseReason[] }[];

@@ -88,6 +88,10 @@ export class KafkaListenerContainer implements ListenerContainer {
     return this.parts.rebalance.joinedGroupAt;
   }
 
+  get batchesInFlight(): number {
+    return this.parts.dispatcher.runningCount;
+  }
+
   get oldestBatchStartedAt(): number | undefined {
     return this.parts.dispatcher.oldestStartedAt;
   }

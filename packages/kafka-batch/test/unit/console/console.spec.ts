@@ -59,6 +59,22 @@ describe('the operator console', () => {
     await h.stop();
   });
 
+  it('counts the batches running', async () => {
+    let finish: () => void = () => undefined;
+    const { h, recorder, controller } = await consoleOf(
+      () => new Promise<void>((resolve) => (finish = resolve)),
+    );
+    h.consumer.produce(TOPIC, 0, values(2));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.invocations.length === 1, 'the batch');
+    expect(controller.state().listeners[0].batchesInFlight).toBe(1);
+    finish();
+    await h.clock.until(() => h.consumer.committedAt(TOPIC, 0) === 2, 'its commit');
+    expect(controller.state().listeners[0].batchesInFlight).toBe(0);
+    recorder.onModuleDestroy();
+    await h.stop();
+  });
+
   it('pauses, resumes and seeks a listener by id; an unknown id or a bad target is refused', async () => {
     const { h, recorder, controller } = await consoleOf();
     h.consumer.assignPartitions(tp(0));
