@@ -1,4 +1,6 @@
+import { Producer } from '@confluentinc/kafka-javascript';
 import {
+  fromCallback,
   KafkaAdmin,
   kafkaBootstrap,
   produceRecords,
@@ -171,6 +173,33 @@ describe('kafka-batch redrive', () => {
     const redriven = await readTopic(source, 3, total, { drain: true, timeoutMs: 20_000 });
     expect(redriven).toHaveLength(total);
     expect(new Set(redriven.map(origin)).size).toBe(total);
+  });
+
+  it('ends on a dead-letter topic written in transactions: the markers after the last letters hold none', async () => {
+    const producer = new Producer({
+      'bootstrap.servers': kafkaBootstrap(),
+      'transactional.id': uniqueName('dlt_tx'),
+    });
+    await fromCallback((done) => producer.connect({}, done));
+    try {
+      await fromCallback((done) => producer.initTransactions(10_000, done));
+      for (const batch of [0, 1]) {
+        await fromCallback((done) => producer.beginTransaction(done));
+        for (let i = 0; i < 3; i++) {
+          const { partition, value, key, headers } = deadLetter(source, 0, batch * 3 + i, 'ValidationError');
+          const list = Object.entries(headers!).map(([name, v]) => ({ [name]: v }));
+          producer.produce(dlt, partition!, Buffer.from(JSON.stringify(value)), key, null, undefined, list);
+        }
+        await fromCallback((done) => producer.commitTransaction(10_000, done));
+      }
+    } finally {
+      await fromCallback((done) => producer.disconnect(done));
+    }
+
+    const run = await redriveToEnd(['--from', dlt]);
+    expect(run).toMatchObject({ read: 6, sent: 6 });
+    expect(await readTopic(source, 3, 6, { drain: true, timeoutMs: 5_000 })).toHaveLength(6);
+    expect(await redriveToEnd(['--from', dlt])).toMatchObject({ total: 0, sent: 0 });
   });
 
   it('is a command of the projects that depend on the package', () => {

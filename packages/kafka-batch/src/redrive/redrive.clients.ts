@@ -19,6 +19,11 @@ export interface RedriveSource {
   assign(topic: string, spans: readonly PartitionSpan[]): void;
   /** Up to `max` letters, fewer (none) when nothing comes within a short wait. */
   consume(max: number): Promise<RawRecord[]>;
+  /**
+   * The next offset the consumer will read per assigned partition: past the transaction markers
+   * and deleted records that no letter shows.
+   */
+  positions(topic: string): Map<number, number>;
   close(): Promise<void>;
 }
 

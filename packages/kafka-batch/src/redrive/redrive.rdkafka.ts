@@ -74,6 +74,13 @@ export class RdKafkaRedriveSource implements RedriveSource {
     return fromCallback((done) => this.consumer.consume(max, done));
   }
 
+  positions(topic: string): Map<number, number> {
+    const positions = new Map<number, number>();
+    for (const { topic: t, partition, offset } of this.consumer.position())
+      if (t === topic && offset >= 0) positions.set(partition, offset);
+    return positions;
+  }
+
   async close(): Promise<void> {
     await fromCallback((done) => this.consumer.disconnect(done)).catch(() => undefined);
   }

@@ -83,6 +83,7 @@ export class RedriveSession {
     try {
       while (read < this.options.transactionSize && this.remaining(ends)) {
         const letters = await this.source.consume(Math.min(CONSUME_MAX, this.options.transactionSize - read));
+        if (letters.length === 0) this.skipGaps();
         for (const letter of letters) {
           const end = ends.get(letter.partition);
           const next = this.next.get(letter.partition);
@@ -137,6 +138,12 @@ export class RedriveSession {
     const due = this.startedAt + (this.progress.sent / rate) * 1000;
     const wait = due - this.clock.now();
     if (wait > 0) await this.clock.sleep(wait);
+  }
+
+  /** Offsets no letter stands at (a transaction marker, a record compacted away) count as read. */
+  private skipGaps(): void {
+    for (const [partition, position] of this.source.positions(this.options.deadLetterTopic))
+      if (position > (this.next.get(partition) ?? Infinity)) this.next.set(partition, position);
   }
 
   private remaining(ends: ReadonlyMap<number, number>): boolean {

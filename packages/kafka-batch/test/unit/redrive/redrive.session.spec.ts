@@ -38,7 +38,9 @@ function letter(partition: number, offset: number, exception = 'ValidationError'
 /** A dead-letter topic in memory: committed offsets, and a consumer reading the assigned partitions in turns. */
 class FakeSource implements RedriveSource {
   readonly committed = new Map<number, number>();
-  private readonly positions = new Map<number, number>();
+  /** Offsets after each partition's last letter that hold no letter (transaction markers). */
+  readonly markers = new Map<number, number>();
+  private readonly reading = new Map<number, number>();
 
   constructor(readonly letters: RawRecord[][]) {}
 
@@ -46,7 +48,7 @@ class FakeSource implements RedriveSource {
     return this.letters.map((log, partition) => ({
       partition,
       start: this.committed.get(partition) ?? 0,
-      end: log.length,
+      end: log.length + (this.markers.get(partition) ?? 0),
     }));
   }
 
@@ -55,17 +57,28 @@ class FakeSource implements RedriveSource {
   }
 
   assign(_topic: string, spans: readonly PartitionSpan[]): void {
-    for (const { partition, start } of spans) this.positions.set(partition, start);
+    for (const { partition, start } of spans) this.reading.set(partition, start);
   }
 
   async consume(max: number): Promise<RawRecord[]> {
     const out: RawRecord[] = [];
-    for (const [partition, position] of this.positions) {
+    for (const [partition, position] of this.reading) {
       const taken = this.letters[partition].slice(position, position + max - out.length);
       out.push(...taken);
-      this.positions.set(partition, position + taken.length);
+      this.reading.set(partition, position + taken.length);
     }
     return out;
+  }
+
+  /** Past the markers once every letter before them was read, as librdkafka moves its position. */
+  positions(): Map<number, number> {
+    const positions = new Map<number, number>();
+    for (const [partition, position] of this.reading)
+      positions.set(
+        partition,
+        position >= this.letters[partition].length ? position + (this.markers.get(partition) ?? 0) : position,
+      );
+    return positions;
   }
 
   async close(): Promise<void> {}
@@ -156,6 +169,15 @@ describe('RedriveSession', () => {
 
     expect(second).toMatchObject({ total: 1, read: 1, sent: 1 });
     expect(valuesOf(sink.landed)).toEqual(['v0-0', 'v0-1', 'v0-2']);
+  });
+
+  it('counts offsets that hold no letter (transaction markers) as read, and ends', async () => {
+    const source = new FakeSource([[letter(0, 0), letter(0, 1)]]);
+    source.markers.set(0, 1);
+    const sink = new FakeSink(source);
+    const progress = await new RedriveSession(options([]), source, sink, new FakeClock()).run();
+    expect(progress).toMatchObject({ total: 3, read: 2, sent: 2 });
+    expect(source.committed.get(0)).toBe(3);
   });
 
   it('a dry run reports every letter it would send, and sends and commits nothing', async () => {
