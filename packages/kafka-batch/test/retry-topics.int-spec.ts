@@ -98,6 +98,34 @@ describe('retry topics (real broker)', () => {
     expect(everyRetry).toHaveLength(1);
   });
 
+  it('a record listener sends its failing record through the retry topic too, and goes on meanwhile', async () => {
+    const { topic, groupId } = await suite.newTopic('retry_record', 1);
+    const handled: { n: number; topic: string; at: number }[] = [];
+    let failures = 0;
+    await suite.start(
+      {
+        topics: [topic],
+        groupId,
+        listenerType: 'record',
+        fetchMaxWaitMs: 100,
+        retry: { attempts: 1 },
+        retryTopics: { delaysMs: [1_500] },
+      },
+      (record) => {
+        const { n } = record.value as { n: number };
+        handled.push({ n, topic: record.topic, at: Date.now() });
+        if (n === 0 && failures++ === 0) throw new Error('not yet');
+      },
+    );
+    await produceRecords(topic, [{ value: { n: 0 } }, { value: { n: 1 } }]);
+    await eventually(() => handled.filter((h) => h.n === 0).length === 2, 'the retried record', 20_000);
+    const [first, retried] = handled.filter((h) => h.n === 0);
+    expect(retried.topic).toBe(`${topic}-retry-1500`);
+    expect(retried.at - first.at).toBeGreaterThanOrEqual(1_500 - 50);
+    // The record after it was handled before its retry.
+    expect(handled.findIndex((h) => h.n === 1)).toBeLessThan(handled.indexOf(retried));
+  });
+
   it('a record waiting in a retry topic when the listener stops is handled by the next one when due', async () => {
     const { topic, groupId } = await suite.newTopic('retry_restart', 1);
     const { attempts, handler } = recorder((_value, from) => from === topic);
