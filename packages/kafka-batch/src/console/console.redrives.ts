@@ -1,10 +1,9 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { KafkaClientFactory } from '../client/kafka-client.factory';
-import { systemClock } from '../common/clock';
 import { messageOf } from '../common/errors';
+import { executeRedrive } from '../redrive/redrive.execute';
 import { parseRedriveOptions, RedriveOptions } from '../redrive/redrive.options';
-import { RdKafkaRedriveSink, RdKafkaRedriveSource } from '../redrive/redrive.rdkafka';
-import { RedriveProgress, RedriveSession } from '../redrive/redrive.session';
+import type { RedriveProgress } from '../redrive/redrive.session';
 
 export interface RedriveRequest {
   deadLetterTopic: string;
@@ -84,13 +83,8 @@ export class ConsoleRedrives implements OnModuleDestroy {
   }
 
   private async execute(options: RedriveOptions, run: RedriveRun): Promise<void> {
-    let source: RdKafkaRedriveSource | undefined;
-    let sink: RdKafkaRedriveSink | undefined;
-    let session: RedriveSession | undefined;
     try {
-      source = await RdKafkaRedriveSource.connect(options);
-      sink = options.dryRun ? undefined : await RdKafkaRedriveSink.connect(options, source);
-      session = new RedriveSession(options, source, sink, systemClock, {
+      const outcome = await executeRedrive(options, {
         wouldSend: (letter, record) => {
           if (run.wouldSend.length < DRY_RUN_LINES)
             run.wouldSend.push(
@@ -99,13 +93,11 @@ export class ConsoleRedrives implements OnModuleDestroy {
         },
         progress: (progress) => (run.progress = { ...progress }),
       });
-      run.progress = await session.run();
+      run.progress = outcome.progress;
+      run.failure = outcome.failure;
     } catch (err) {
       run.failure = messageOf(err);
-      if (session) run.progress = { ...session.current };
     } finally {
-      await sink?.close();
-      await source?.close();
       run.endedAt = Date.now();
     }
   }

@@ -42,6 +42,12 @@ export function ownHeaders(headers: readonly MessageHeader[] | undefined): [stri
   return own;
 }
 
+/** A header value that is a non-negative integer in decimal, as the library writes them; else undefined. */
+export function headerInteger(values: ReadonlyMap<string, string>, name: string): number | undefined {
+  const raw = values.get(name);
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
 /** Each header name's first value, as text. */
 export function firstHeaderValues(headers: readonly MessageHeader[] | undefined): Map<string, string> {
   const first = new Map<string, string>();

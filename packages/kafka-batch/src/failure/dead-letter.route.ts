@@ -1,5 +1,5 @@
 import type { MessageHeader } from '@confluentinc/kafka-javascript';
-import { DLT_HEADERS, firstHeaderValues } from './dead-letter.headers';
+import { DLT_HEADERS, firstHeaderValues, headerInteger } from './dead-letter.headers';
 import { DeadLetter, Origin, originOf } from './dead-letter.types';
 
 /** Where a failed record is published, and what it says about where it came from. */
@@ -17,15 +17,11 @@ export interface DeadLetterRoute {
 /** The source record named by a letter's `kafka_dlt-original-*` headers, when they are whole. */
 export function originIn(headers: readonly MessageHeader[] | undefined): Origin | undefined {
   const values = firstHeaderValues(headers);
-  const integer = (name: string) => {
-    const raw = values.get(name);
-    return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
-  };
   const topic = values.get(DLT_HEADERS.originalTopic);
-  const partition = integer(DLT_HEADERS.originalPartition);
-  const offset = integer(DLT_HEADERS.originalOffset);
+  const partition = headerInteger(values, DLT_HEADERS.originalPartition);
+  const offset = headerInteger(values, DLT_HEADERS.originalOffset);
   if (!topic || partition === undefined || offset === undefined) return undefined;
-  return { topic, partition, offset, timestamp: integer(DLT_HEADERS.originalTimestamp) };
+  return { topic, partition, offset, timestamp: headerInteger(values, DLT_HEADERS.originalTimestamp) };
 }
 
 /** The dead-letter topic of the failed record's own topic: the route without retry topics. */

@@ -1,7 +1,7 @@
 import type { MessageHeader } from '@confluentinc/kafka-javascript';
 import type { Clock } from '../common/clock';
 import type { RawRecord } from '../interfaces/raw-record.interface';
-import { firstHeaderValues } from './dead-letter.headers';
+import { firstHeaderValues, headerInteger } from './dead-letter.headers';
 import { DeadLetterRoute, originIn } from './dead-letter.route';
 import { DeadLetter, originOf } from './dead-letter.types';
 
@@ -22,8 +22,7 @@ export const retryTopicName = (topic: string, delayMs: number): string => `${top
 
 /** The due time a retry topic's record carries; undefined for any other record. */
 export function dueAtOf(raw: RawRecord): number | undefined {
-  const value = firstHeaderValues(raw.headers).get(RETRY_HEADERS.dueAt);
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+  return headerInteger(firstHeaderValues(raw.headers), RETRY_HEADERS.dueAt);
 }
 
 interface Stage {

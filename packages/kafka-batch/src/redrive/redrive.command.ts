@@ -1,9 +1,7 @@
-import { systemClock } from '../common/clock';
-import { messageOf } from '../common/errors';
+import { executeRedrive } from './redrive.execute';
 import type { RedriveOptions } from './redrive.options';
-import { RdKafkaRedriveSink, RdKafkaRedriveSource } from './redrive.rdkafka';
 import type { RedriveSend } from './redrive.selection';
-import { RedriveProgress, RedriveSession } from './redrive.session';
+import type { RedriveProgress } from './redrive.session';
 
 const PROGRESS_EVERY_MS = 2_000;
 
@@ -18,33 +16,14 @@ export interface CommandOutput {
 export async function runRedrive(options: RedriveOptions, output: CommandOutput): Promise<number> {
   const startedAt = Date.now();
   let lastProgress = startedAt;
-  let progress: RedriveProgress | undefined;
-  let failure: string | undefined;
-  const source = await RdKafkaRedriveSource.connect(options);
-  const sink = options.dryRun
-    ? undefined
-    : await RdKafkaRedriveSink.connect(options, source).catch(async (err) => {
-        await source.close();
-        throw err;
-      });
-  const session = new RedriveSession(options, source, sink, systemClock, {
+  const { progress, failure } = await executeRedrive(options, {
     wouldSend: (letter, record) => output.out(dryRunLine(options.deadLetterTopic, letter, record)),
     progress: (now) => {
-      progress = now;
       if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = Date.now();
       output.err(progressLine(now, options.dryRun));
     },
   });
-  try {
-    progress = await session.run();
-  } catch (err) {
-    failure = messageOf(err);
-    progress ??= session.current;
-  } finally {
-    await sink?.close();
-    await source.close();
-  }
   const summary = {
     ...summaryOf(options, progress, Date.now() - startedAt),
     ...(failure ? { failure } : {}),

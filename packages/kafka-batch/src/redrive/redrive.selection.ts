@@ -1,5 +1,5 @@
 import type { MessageHeader, MessageKey } from '@confluentinc/kafka-javascript';
-import { DLT_HEADERS, firstHeaderValues, ownHeaders } from '../failure/dead-letter.headers';
+import { DLT_HEADERS, firstHeaderValues, headerInteger, ownHeaders } from '../failure/dead-letter.headers';
 import type { RawRecord } from '../interfaces/raw-record.interface';
 import type { RedriveSelection } from './redrive.options';
 
@@ -38,14 +38,10 @@ export interface Provenance {
 
 export function provenanceOf(headers: readonly MessageHeader[] | undefined): Provenance {
   const values = firstHeaderValues(headers);
-  const integer = (name: string) => {
-    const raw = values.get(name);
-    return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
-  };
   return {
     topic: values.get(DLT_HEADERS.originalTopic) || undefined,
-    partition: integer(DLT_HEADERS.originalPartition),
-    offset: integer(DLT_HEADERS.originalOffset),
+    partition: headerInteger(values, DLT_HEADERS.originalPartition),
+    offset: headerInteger(values, DLT_HEADERS.originalOffset),
     exceptionClass: values.get(DLT_HEADERS.exceptionClass) ?? '',
     exceptionMessage: values.get(DLT_HEADERS.exceptionMessage) ?? '',
     dropped: values.get(DLT_HEADERS.dropped) || undefined,
