@@ -1,6 +1,11 @@
 export { KafkaBatchConfigError } from './config/listener-options.resolver';
 export { KafkaListenerRegistry } from './container/listener-container.registry';
-export type { ContainerState, ListenerContainer } from './container/listener-container.interface';
+export type { LeaveGroupDecision } from './container/listener-container.registry';
+export type {
+  ContainerState,
+  ListenerContainer,
+  StopOptions,
+} from './container/listener-container.interface';
 export type { PauseReason, SeekTarget } from './container/partition.state';
 export { DeserializationError } from './records/record.decoder';
 export { RecordValidationError, RecordValidator } from './records/record.validator';

@@ -1,4 +1,11 @@
-import { produceRecords, scramClientConfig, ScramUser, uniqueName, useDedicatedBroker } from '@org/testing';
+import {
+  describeGroupMembers,
+  produceRecords,
+  scramClientConfig,
+  ScramUser,
+  uniqueName,
+  useDedicatedBroker,
+} from '@org/testing';
 import { eventually, ListenerApp, startListenerApp, TestHandler } from './listener-app';
 
 const user: ScramUser = { mechanism: 'SCRAM-SHA-512', name: 'batch-reader', password: 'b4tch-secret' };
@@ -13,11 +20,15 @@ describe('a @BatchListener on a broker that requires SASL/SCRAM (real broker)', 
     await Promise.all(apps.splice(0).map((app) => app.close().catch(() => undefined)));
   });
 
-  async function startAs(password: string, handler: TestHandler = () => undefined) {
+  async function startAs(
+    password: string,
+    handler: TestHandler = () => undefined,
+    options: { groupInstanceId?: string; groupId?: string } = {},
+  ) {
     const topic = uniqueName('sasl');
     await own.admin.createTopic(topic, 1);
     const app = await startListenerApp(
-      { topics: [topic], groupId: uniqueName('g') },
+      { topics: [topic], groupId: uniqueName('g'), ...options },
       handler,
       {},
       {
@@ -26,7 +37,7 @@ describe('a @BatchListener on a broker that requires SASL/SCRAM (real broker)', 
       },
     );
     apps.push(app);
-    return { topic, listener: app.registry.get('test-listener') };
+    return { topic, app, listener: app.registry.get('test-listener') };
   }
 
   it('consumes the records with the right password', async () => {
@@ -50,5 +61,18 @@ describe('a @BatchListener on a broker that requires SASL/SCRAM (real broker)', 
       "authentication failed: SASL SCRAM-SHA-512 as user 'batch-reader'",
     );
     expect(listener.error?.message).not.toContain(WRONG_PASSWORD);
+  });
+
+  it('a static member leaving for good is removed from its group through SCRAM too', async () => {
+    const groupId = uniqueName('g');
+    const { app, listener } = await startAs(user.password, undefined, {
+      groupId,
+      groupInstanceId: `${groupId}-0`,
+    });
+    await eventually(() => listener.assignment.length === 1, 'the assignment');
+    app.registry.leaveGroupOnShutdown();
+    await app.close();
+    // The session timeout (45 s) would keep it listed; it is gone at once.
+    expect(await describeGroupMembers(groupId, own.broker.bootstrap)).toEqual([]);
   });
 });

@@ -1,11 +1,4 @@
-import { Injectable } from '@nestjs/common';
-import type {
-  BatchListenerOptions,
-  CommittedPartition,
-  KafkaBatch,
-  KafkaRebalanceListener,
-  TopicPartitionRef,
-} from '@org/kafka-batch';
+import type { BatchListenerOptions } from '@org/kafka-batch';
 import {
   KafkaAdmin,
   produceRecords,
@@ -14,119 +7,8 @@ import {
   uniqueName,
   waitForLagZero,
 } from '@org/testing';
-import { eventually, ListenerApp, sleep, startListenerApp } from './listener-app';
-
-interface RebalanceEvent {
-  kind: 'assigned' | 'revoked' | 'lost';
-  partitions: number[];
-  committed?: CommittedPartition[];
-  at: number;
-}
-
-/** One group member: its app, its rebalance events and what it handled. */
-class Member {
-  readonly events: RebalanceEvent[] = [];
-  readonly handled: { partition: number; offset: number; at: number }[] = [];
-  app!: ListenerApp;
-
-  constructor(readonly name: string) {}
-
-  owned(): Set<number> {
-    const owned = new Set<number>();
-    for (const e of this.events) {
-      if (e.kind === 'assigned') e.partitions.forEach((p) => owned.add(p));
-      else e.partitions.forEach((p) => owned.delete(p));
-    }
-    return owned;
-  }
-
-  /** `hold`, when given, is awaited at the end of every batch. */
-  async start(options: BatchListenerOptions, hold?: () => Promise<void>): Promise<void> {
-    const events = this.events;
-    @Injectable()
-    class Recorder implements KafkaRebalanceListener {
-      onPartitionsAssigned(partitions: TopicPartitionRef[]) {
-        events.push({
-          kind: 'assigned',
-          partitions: partitions.map((p) => p.partition),
-          at: Date.now(),
-        });
-      }
-      onPartitionsRevoked(partitions: CommittedPartition[]) {
-        events.push({
-          kind: 'revoked',
-          partitions: partitions.map((p) => p.partition),
-          committed: partitions,
-          at: Date.now(),
-        });
-      }
-      onPartitionsLost(partitions: TopicPartitionRef[]) {
-        events.push({ kind: 'lost', partitions: partitions.map((p) => p.partition), at: Date.now() });
-      }
-    }
-    this.app = await startListenerApp(
-      {
-        fetchMinBytes: 1,
-        fetchMaxWaitMs: 100,
-        heartbeatIntervalMs: 300,
-        sessionTimeoutMs: 10_000,
-        ...options,
-        rebalanceListener: Recorder,
-      },
-      async (batch: KafkaBatch) => {
-        const at = Date.now();
-        batch.records.forEach((r) => this.handled.push({ partition: r.partition, offset: r.offset, at }));
-        await hold?.();
-      },
-      { providers: [Recorder] },
-    );
-  }
-}
-
-/** Produces a few records to every partition every 20 ms until stopped. */
-function produceContinuously(topic: string, partitions: number): { stop: () => Promise<number> } {
-  let running = true;
-  let sent = 0;
-  const loop = (async () => {
-    while (running) {
-      await produceRecords(
-        topic,
-        Array.from({ length: partitions }, (_, partition) => ({
-          value: { sent: sent + partition },
-          partition,
-        })),
-      );
-      sent += partitions;
-      await sleep(20);
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return sent;
-    },
-  };
-}
-
-async function stableAssignment(members: Member[], partitions: number, what: string): Promise<void> {
-  await eventually(
-    () =>
-      members.every((m) => m.owned().size > 0) &&
-      members.reduce((n, m) => n + m.owned().size, 0) === partitions,
-    what,
-    30_000,
-  );
-  // No further events for a second: the rebalance is over. A member handles rebalance events
-  // between two consume() calls, up to one consume timeout after librdkafka raised them.
-  let last = -1;
-  let since = Date.now();
-  await eventually(() => {
-    const count = members.reduce((n, m) => n + m.events.length, 0);
-    if (count !== last) [last, since] = [count, Date.now()];
-    return Date.now() - since >= 1_000;
-  }, `${what} to settle`);
-}
+import { Member, produceContinuously, stableAssignment } from './group-member';
+import { eventually, ListenerApp, sleep } from './listener-app';
 
 /** Every produced record was handled at least once; the duplicates go to the test's output. */
 function expectEveryRecordHandled(members: Member[], produced: number): void {

@@ -33,6 +33,7 @@ export class ListenerContainerFactory {
       rebalanceListener,
       offsetStore: dataSource && exactlyOnce && new TypeOrmOffsetStore(dataSource, exactlyOnce.table),
       consumer: (events) => this.clients.listenerConsumer(options, events),
+      memberRemover: () => this.clients.staticMemberRemover(options),
       deadLetters: deadLetter.enabled
         ? new DeadLetterPublisher(
             () => this.clients.deadLetterProducer(options),

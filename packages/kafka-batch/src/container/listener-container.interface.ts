@@ -3,6 +3,14 @@ import type { ResolvedListenerOptions } from '../interfaces/batch-listener-optio
 import type { ListenerEventMap, ListenerEventName } from './listener.events';
 import type { PauseReason, SeekTarget } from './partition.state';
 
+export interface StopOptions {
+  /**
+   * A static member also leaves its group, so its partitions move at once instead of after the
+   * session timeout: for a member that is not coming back (a scale-down), never for a restart.
+   */
+  leaveGroup?: boolean;
+}
+
 export type ContainerState =
   'created' | 'starting' | 'running' | 'stopping' | 'closing' | 'stopped' | 'failed';
 
@@ -37,8 +45,8 @@ export interface ListenerContainer {
   /** The group's committed offsets, asked of the group coordinator without blocking the poll loop. */
   committedOffsets(partitions: readonly TopicPartition[], timeoutMs: number): Promise<TopicPartitionOffset[]>;
   start(): Promise<void>;
-  /** Stops fetching, lets running batches finish (bounded), commits what is done, leaves. */
-  stop(): Promise<void>;
+  /** Stops fetching, lets running batches finish (bounded), commits what is done, closes. */
+  stop(options?: StopOptions): Promise<void>;
   /** Repositions a partition; applied after its current batch when it is busy. */
   seek(topic: string, partition: number, target: SeekTarget): void;
   /** Stops fetching and starting batches on every partition, now and assigned later; running batches finish. */

@@ -1,7 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { ListenerContainer } from './listener-container.interface';
 import { KafkaListenerRegistry } from './listener-container.registry';
 
-/** A container that only knows whether it is paused: what the registry's pause and resume act on. */
+/** A container that only knows whether it is paused and how it was stopped: what the registry acts on. */
 function container(id: string) {
   const calls: string[] = [];
   const fake = {
@@ -15,6 +16,9 @@ function container(id: string) {
     resume: () => {
       calls.push('resume');
       fake.paused = false;
+    },
+    stop: async (options?: { leaveGroup?: boolean }) => {
+      calls.push(options?.leaveGroup ? 'stop, leaving the group' : 'stop');
     },
   };
   return fake;
@@ -41,5 +45,38 @@ describe('KafkaListenerRegistry', () => {
     registry.register(container('readings') as unknown as ListenerContainer);
 
     expect(() => registry.pause('orders')).toThrow('no @BatchListener with id "orders" (known: readings)');
+  });
+
+  it('stops the listeners without leaving their groups unless told to; a decision is asked at shutdown, with the signal', async () => {
+    const stopsOn = async (configure: (registry: KafkaListenerRegistry) => void, signal?: string) => {
+      const registry = new KafkaListenerRegistry();
+      const readings = container('readings');
+      registry.register(readings as unknown as ListenerContainer);
+      configure(registry);
+      await registry.beforeApplicationShutdown(signal);
+      return readings.calls;
+    };
+    const asked: (string | undefined)[] = [];
+    const scaledDown = (signal?: string) => {
+      asked.push(signal);
+      return Promise.resolve(signal === 'SIGTERM');
+    };
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+
+    expect(await stopsOn(() => undefined)).toEqual(['stop']);
+    expect(await stopsOn((r) => r.leaveGroupOnShutdown())).toEqual(['stop, leaving the group']);
+    expect(await stopsOn((r) => r.leaveGroupOnShutdown(scaledDown), 'SIGTERM')).toEqual([
+      'stop, leaving the group',
+    ]);
+    expect(await stopsOn((r) => r.leaveGroupOnShutdown(scaledDown), 'SIGINT')).toEqual(['stop']);
+    expect(asked).toEqual(['SIGTERM', 'SIGINT']);
+    // A decision that fails keeps the members: a restart that rebalances is worse than a slow scale-down.
+    const failing = () => Promise.reject(new Error('the API server is unreachable'));
+    expect(await stopsOn((r) => r.leaveGroupOnShutdown(failing), 'SIGTERM')).toEqual(['stop']);
+    expect(errors).toHaveBeenCalledWith(
+      'cannot tell whether to leave the groups, staying: the API server is unreachable',
+    );
+    jest.restoreAllMocks();
   });
 });

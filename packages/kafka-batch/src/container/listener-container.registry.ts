@@ -1,6 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaBatchConfigError } from '../config/listener-options.resolver';
 import type { ListenerContainer } from './listener-container.interface';
+
+/** Whether the static members leave their groups as the application shuts down, asked then. */
+export type LeaveGroupDecision = boolean | ((signal?: string) => boolean | Promise<boolean>);
 import type { SeekTarget } from './partition.state';
 
 /**
@@ -12,6 +15,7 @@ export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeAppl
   private readonly logger = new Logger(KafkaListenerRegistry.name);
   private readonly containers = new Map<string, ListenerContainer>();
   private readonly registered = new Set<(container: ListenerContainer) => void>();
+  private leaveGroup: LeaveGroupDecision = false;
 
   register(container: ListenerContainer): void {
     const { id } = container.options;
@@ -67,6 +71,15 @@ export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeAppl
     this.logger.log(`${id}: resumed on request`);
   }
 
+  /**
+   * Static members leave their groups when the application shuts down (and `decide`, called then,
+   * says so), and their partitions move at once: for an instance that is not coming back, such as
+   * the pod a scale-down deletes. A restart must not leave, or it rebalances twice.
+   */
+  leaveGroupOnShutdown(decide: LeaveGroupDecision = true): void {
+    this.leaveGroup = decide;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await Promise.all(
       this.all()
@@ -76,8 +89,21 @@ export class KafkaListenerRegistry implements OnApplicationBootstrap, BeforeAppl
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
-    if (this.containers.size > 0)
-      this.logger.log(`stopping ${this.containers.size} listener(s)${signal ? ` on ${signal}` : ''}`);
-    await Promise.all(this.all().map((c) => c.stop()));
+    if (this.containers.size === 0) return;
+    const leaveGroup = await this.leavingGroup(signal);
+    this.logger.log(
+      `stopping ${this.containers.size} listener(s)${signal ? ` on ${signal}` : ''}${leaveGroup ? ', leaving their groups for good' : ''}`,
+    );
+    await Promise.all(this.all().map((c) => c.stop({ leaveGroup })));
+  }
+
+  private async leavingGroup(signal?: string): Promise<boolean> {
+    if (typeof this.leaveGroup === 'boolean') return this.leaveGroup;
+    try {
+      return await this.leaveGroup(signal);
+    } catch (err) {
+      this.logger.error(`cannot tell whether to leave the groups, staying: ${(err as Error).message}`);
+      return false;
+    }
   }
 }

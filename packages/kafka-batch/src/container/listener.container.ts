@@ -3,7 +3,8 @@ import { Clock, systemClock } from '../common/clock';
 import { describePartition, TopicPartition } from '../common/topic-partition';
 import type { ResolvedListenerOptions } from '../interfaces/batch-listener-options.interface';
 import type { DeadLetterSink } from '../failure/dead-letter.recoverer';
-import type { ContainerState, ListenerContainer } from './listener-container.interface';
+import type { StaticMemberRemover } from '../membership/wire/static-member.remover';
+import type { ContainerState, ListenerContainer, StopOptions } from './listener-container.interface';
 import { ListenerEventMap, ListenerEventName, ListenerEvents } from './listener.events';
 import type { SeekTarget } from './partition.state';
 import { assembleListener, ListenerContainerDeps, ListenerParts } from './listener.parts';
@@ -21,6 +22,7 @@ export class KafkaListenerContainer implements ListenerContainer {
   private readonly events = new ListenerEvents();
   private readonly parts: ListenerParts;
   private readonly deadLetters: DeadLetterSink | undefined;
+  private readonly memberRemover: (() => StaticMemberRemover) | undefined;
   /** The topics and retry topics it consumes, or its pattern. */
   private readonly subscription: string[] | RegExp;
   private lifecycle: ContainerState = 'created';
@@ -49,6 +51,7 @@ export class KafkaListenerContainer implements ListenerContainer {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? new Logger(`BatchListener ${options.id}`);
     this.deadLetters = deps.deadLetters;
+    this.memberRemover = deps.memberRemover;
     this.subscription = deps.retryTopics?.subscription() ?? options.topicPattern ?? options.topics;
     this.parts = assembleListener(options, deps, {
       events: this.events,
@@ -131,9 +134,9 @@ export class KafkaListenerContainer implements ListenerContainer {
     return this.starting;
   }
 
-  stop(): Promise<void> {
+  stop(options: StopOptions = {}): Promise<void> {
     if (this.lifecycle === 'created' || this.lifecycle === 'stopped') return Promise.resolve();
-    this.shutdown ??= this.shutDown();
+    this.shutdown ??= this.shutDown(options.leaveGroup === true);
     return this.shutdown;
   }
 
@@ -206,7 +209,7 @@ export class KafkaListenerContainer implements ListenerContainer {
     this.parts.dispatcher.dispatch();
   }
 
-  private async shutDown(): Promise<void> {
+  private async shutDown(leaveGroup: boolean): Promise<void> {
     await this.starting?.catch(() => undefined);
     if (this.lifecycle !== 'running' && this.lifecycle !== 'failed') return;
     const failed = this.lifecycle === 'failed';
@@ -228,9 +231,32 @@ export class KafkaListenerContainer implements ListenerContainer {
       .disconnect()
       .catch((err: Error) => this.logger.warn(`disconnect: ${err.message}`));
     this.parts.partitions.clear();
+    // A fenced member's id belongs to its successor now: removing it would remove the successor.
+    if (leaveGroup && !failed) await this.leaveGroup();
     await this.deadLetters?.close();
     this.lifecycle = failed ? 'failed' : 'stopped';
     this.logger.log('stopped');
+  }
+
+  /**
+   * librdkafka closes a static member without leaving its group (a restart must not rebalance);
+   * one that is not coming back is removed, or its partitions wait out the session timeout.
+   */
+  private async leaveGroup(): Promise<void> {
+    const { groupId, groupInstanceId } = this.options;
+    if (!groupInstanceId || !this.memberRemover) return;
+    try {
+      const result = await this.memberRemover().remove(groupId, groupInstanceId);
+      this.logger.log(
+        result === 'removed'
+          ? `left group ${groupId} for good (static member ${groupInstanceId}): its partitions move now`
+          : `static member ${groupInstanceId} was no longer in group ${groupId}`,
+      );
+    } catch (err) {
+      this.logger.error(
+        `could not leave group ${groupId} for good: ${(err as Error).message}; its partitions move when its session times out`,
+      );
+    }
   }
 
   /** Lets running batches finish (bounded) and commits what is done. */

@@ -11,6 +11,7 @@ import type { ResolvedListenerOptions } from '../interfaces/batch-listener-optio
 import { RebalanceNotifier } from '../membership/rebalance.notifier';
 import { RebalanceProtocol } from '../membership/rebalance.protocol';
 import type { KafkaRebalanceListener } from '../membership/rebalance-listener.interface';
+import type { StaticMemberRemover } from '../membership/wire/static-member.remover';
 import { OffsetCommitter } from '../offsets/offset.committer';
 import type { OffsetStore } from '../exactly-once/offset.store';
 import { OffsetTransactions } from '../exactly-once/offset.transactions';
@@ -37,6 +38,8 @@ export interface ListenerContainerDeps {
   /** The retry topics the dead letters go through first, consumed by the listener too. */
   retryTopics?: RetryTopics;
   rebalanceListener?: KafkaRebalanceListener;
+  /** Removes a static member from its group when it stops for good; built when first needed. */
+  memberRemover?: () => StaticMemberRemover;
   /** Exactly-once mode: the database that stores the offsets with the handler's writes. */
   offsetStore?: OffsetStore;
   clock?: Clock;

@@ -9,6 +9,8 @@ import { FakeClock } from './fake.clock';
 import { FakeConsumer } from './fake.consumer';
 import { FakeDeadLetters } from './fake.dead-letters';
 import { RetryTopics } from '../../../src/failure/retry-topics';
+import type { StopOptions } from '../../../src/container/listener-container.interface';
+import type { StaticMemberRemover } from '../../../src/membership/wire/static-member.remover';
 
 export const TOPIC = 't';
 
@@ -49,7 +51,7 @@ export interface Harness {
   /** Offsets handed to the handler so far, as `partition@offset`. */
   handled(): string[];
   /** Stops the listener, letting fake time pass as it waits for its poll to return. */
-  stop(): Promise<void>;
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /** A started listener on fakes: a consumer, a clock and a dead-letter topic the test drives. */
@@ -60,6 +62,7 @@ export async function startListener(
     rebalanceListener?: KafkaRebalanceListener;
     deadLetters?: 'off';
     offsetStore?: OffsetStore;
+    memberRemover?: StaticMemberRemover;
   } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
@@ -81,6 +84,7 @@ export async function startListener(
     deadLetters: extra.deadLetters === 'off' ? undefined : deadLetters,
     rebalanceListener: extra.rebalanceListener,
     offsetStore: extra.offsetStore,
+    memberRemover: extra.memberRemover && (() => extra.memberRemover!),
     retryTopics:
       resolved.retryTopics &&
       new RetryTopics(resolved.topics, resolved.retryTopics.delaysMs, resolved.deadLetter.topic, clock),
@@ -89,8 +93,8 @@ export async function startListener(
   });
   await container.start();
   const handled = () => invocations.flatMap((i) => i.records.map((r) => `${r.partition}@${r.offset}`));
-  const stop = async () => {
-    const stopped = container.stop();
+  const stop = async (stopOptions?: StopOptions) => {
+    const stopped = container.stop(stopOptions);
     let done = false;
     void stopped.finally(() => (done = true));
     await clock.until(() => done, 'the listener to stop');
