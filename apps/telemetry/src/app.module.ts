@@ -9,6 +9,7 @@ import { ReadingsTopicInitializer } from './kafka/readings-topic.initializer';
 import { MetricsModule } from './metrics/metrics.module';
 import { TelemetryConsoleModule } from './console/telemetry-console.module';
 import { ReadingsModule } from './readings/readings.module';
+import { GroupLeaveInitializer } from './scaling/group-leave.initializer';
 import { READINGS_LISTENER_ID } from './readings/telemetry-readings.listener';
 
 @Module({
@@ -52,6 +53,6 @@ import { READINGS_LISTENER_ID } from './readings/telemetry-readings.listener';
     MetricsModule,
     TelemetryConsoleModule,
   ],
-  providers: [ReadingsTopicInitializer, TracingShutdown],
+  providers: [ReadingsTopicInitializer, GroupLeaveInitializer, TracingShutdown],
 })
 export class AppModule {}

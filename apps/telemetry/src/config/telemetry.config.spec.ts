@@ -18,7 +18,23 @@ describe('telemetryConfigFromEnv', () => {
       databaseLogParameters: false,
       consoleToken: undefined,
       consoleReadOnly: false,
+      podName: undefined,
+      leaveGroupOnShutdown: 'never',
     });
+  });
+
+  it('leaves the group on a scale-down by default in a cluster, and as told elsewhere', () => {
+    const inCluster = { KUBERNETES_SERVICE_HOST: '10.0.0.1', POD_NAME: 'telemetry-2' };
+    expect(telemetryConfigFromEnv(inCluster)).toMatchObject({
+      podName: 'telemetry-2',
+      leaveGroupOnShutdown: 'scale-down',
+    });
+    expect(
+      telemetryConfigFromEnv({ ...inCluster, LEAVE_GROUP_ON_SHUTDOWN: 'never' }).leaveGroupOnShutdown,
+    ).toBe('never');
+    expect(() => telemetryConfigFromEnv({ LEAVE_GROUP_ON_SHUTDOWN: 'on-scale-down' })).toThrow(
+      'LEAVE_GROUP_ON_SHUTDOWN must be one of scale-down, always, never (got "on-scale-down")',
+    );
   });
 
   it('reads the console settings', () => {

@@ -1,6 +1,7 @@
 import { choiceVar, ConfigError, integerVar, patternVar, postgresUrlVar } from './env.parsers';
 
 export type EmbeddedDatabaseMode = 'auto' | 'never';
+export type LeaveGroupMode = 'scale-down' | 'always' | 'never';
 
 /** Everything the service reads from its environment, validated once at startup. */
 export interface TelemetryConfig {
@@ -24,6 +25,13 @@ export interface TelemetryConfig {
   consoleToken: string | undefined;
   /** CONSOLE_READ_ONLY=true: the console shows everything and changes nothing. */
   consoleReadOnly: boolean;
+  /** POD_NAME: the static member's id (the library reads it too); unset, the member is dynamic. */
+  podName: string | undefined;
+  /**
+   * LEAVE_GROUP_ON_SHUTDOWN: whether the static member leaves the group as the pod stops;
+   * 'scale-down' (the default in a cluster) asks the API server whether the StatefulSet still wants it.
+   */
+  leaveGroupOnShutdown: LeaveGroupMode;
 }
 
 const HOST_PORT_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
@@ -55,6 +63,13 @@ export function telemetryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Te
     databaseLogParameters: choiceVar(env, 'DATABASE_LOG_PARAMETERS', 'false', ['false', 'true']) === 'true',
     consoleToken: env.CONSOLE_TOKEN || undefined,
     consoleReadOnly: choiceVar(env, 'CONSOLE_READ_ONLY', 'false', ['false', 'true']) === 'true',
+    podName: env.POD_NAME || undefined,
+    leaveGroupOnShutdown: choiceVar<LeaveGroupMode>(
+      env,
+      'LEAVE_GROUP_ON_SHUTDOWN',
+      env.KUBERNETES_SERVICE_HOST ? 'scale-down' : 'never',
+      ['scale-down', 'always', 'never'],
+    ),
   };
 }
 

@@ -95,6 +95,31 @@ describe('deploy/k8s', () => {
     expect(container.resources.limits.memory).toEqual(expect.any(String));
   });
 
+  it('lets a pod read its own StatefulSet, and nothing else, to tell a scale-down from a restart', () => {
+    expect(telemetryConfigFromEnv({ ...env, KUBERNETES_SERVICE_HOST: '10.0.0.1' }).leaveGroupOnShutdown).toBe(
+      'scale-down',
+    );
+    const account = find('ServiceAccount');
+    expect(pod.serviceAccountName).toBe(account.metadata.name);
+    const binding = find('RoleBinding');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name }]);
+    const role = find('Role');
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: role.metadata.name,
+    });
+    expect(role.rules).toEqual([
+      {
+        apiGroups: ['apps'],
+        resources: ['statefulsets'],
+        resourceNames: [statefulSet.metadata.name],
+        verbs: ['get'],
+      },
+    ]);
+    expect(parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')).resources).toContain('rbac.yaml');
+  });
+
   it('scales the StatefulSet with KEDA on the lag in seconds the library reports, up to one pod per partition', async () => {
     const keda = join(dir, 'keda');
     expect(parse(readFileSync(join(keda, 'kustomization.yaml'), 'utf8')).resources).toEqual([
@@ -123,7 +148,7 @@ describe('deploy/k8s', () => {
     ).onApplicationBootstrap();
     expect((await registry.getMetricsAsJSON()).map((m) => m.name)).toContain(metric);
     expect(listener).toBe(READINGS_LISTENER_ID);
-    // A static member that leaves stalls its partitions for a session timeout: one pod at a time.
+    // Each pod removed is a rebalance: one pod at a time.
     expect(scaled.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.policies).toEqual([
       { type: 'Pods', value: 1, periodSeconds: expect.any(Number) },
     ]);
