@@ -1,160 +1,150 @@
-// Benchmark for issue 4: a rolling restart of three consumer processes over a 12-partition topic
-// under steady load, for (static membership + cooperative-sticky) against (dynamic + eager range).
+// Benchmark for issue 4: three consumer processes over a 12-partition topic under steady load, for
+// (static membership + cooperative-sticky) against (dynamic + eager range), in two scenarios:
+// - restart: a rolling restart, each process stopped with SIGTERM and started again;
+// - scale-down: 3 → 2, the last process stopped for good; static members also once more with
+//   the library's leave on shutdown (leaveGroupOnShutdown), which a plain static member lacks.
 // Reports rebalances (the broker's own stabilized generations), the time partitions had no owner,
-// and the records delivered more than once.
+// and the records delivered more than once; every record produced must have been handled.
 //
-//   pnpm bench:rolling            (RATE=2000 records/s by default)
-import { KafkaAdmin, produceRecords, stabilizedGenerations, uniqueName, waitForLagZero } from '@org/testing';
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+//   pnpm bench:rolling                          (RATE=2000 records/s, both scenarios by default)
+//   SCENARIOS=scale-down pnpm bench:rolling     (one of them: restart or scale-down)
+import { GroupOutcome, GroupUnderLoad, MEMBERS, Membership, PARTITIONS, RATE, sleep } from './rolling-group';
+import { allOwnedSince, unownedMs } from './partition-ownership';
 import { machineDescription, writeReport } from './report';
 
-const PARTITIONS = 12;
-const MEMBERS = 3;
-const RATE = Number(process.env.RATE ?? 2_000);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const SCENARIOS = (process.env.SCENARIOS ?? 'restart,scale-down').split(',');
+const unknown = SCENARIOS.filter((s) => s !== 'restart' && s !== 'scale-down');
+if (unknown.length > 0) throw new Error(`SCENARIOS: unknown ${unknown.join(', ')} (restart, scale-down)`);
+const MODE_HEADERS: Record<Membership, string> = {
+  static: 'static + cooperative-sticky',
+  'static-leave': 'static + cooperative-sticky, leaving on shutdown',
+  dynamic: 'dynamic + range (eager)',
+};
 
-interface Consumer {
-  child: ChildProcess;
-  ready: Promise<void>;
-}
+type Results = Record<string, number>;
 
-interface Observations {
-  handled: string[];
-  events: { kind: string; partitions: number[]; at: number }[];
-}
-
-function startConsumer(
-  topic: string,
-  groupId: string,
-  mode: string,
-  podName: string,
-  seen: Observations,
-): Consumer {
-  // Compiled with the benchmark (bench/dist): the consumer runs as plain JS, as in production.
-  const child = spawn(
-    process.execPath,
-    [join(__dirname, 'fixtures/rolling-consumer.js'), topic, groupId, mode],
-    {
-      env: { ...process.env, POD_NAME: podName },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let pending = '';
-  let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const lines = (pending + chunk.toString()).split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) {
-      if (line === 'ready') markReady();
-      else if (line.startsWith('h ')) seen.handled.push(...line.slice(2).split(','));
-      else if (line.startsWith('e ')) {
-        const [, kind, partitions, at] = line.split(' ');
-        seen.events.push({
-          kind,
-          partitions: partitions === '-' ? [] : partitions.split(',').map(Number),
-          at: Number(at),
-        });
-      }
-    }
-  });
-  return { child, ready };
-}
-
-/** Total milliseconds, summed over partitions, between a partition's release and its next assignment. */
-function unownedMs(events: Observations['events'], from: number): number {
-  const releasedAt = new Map<number, number>();
-  let total = 0;
-  for (const e of [...events].sort((a, b) => a.at - b.at)) {
-    if (e.at < from) continue;
-    for (const p of e.partitions) {
-      if (e.kind === 'assigned') {
-        const since = releasedAt.get(p);
-        if (since !== undefined) total += e.at - since;
-        releasedAt.delete(p);
-      } else releasedAt.set(p, e.at);
-    }
-  }
-  return total;
-}
-
-async function run(mode: 'static' | 'dynamic'): Promise<Record<string, number>> {
-  const admin = new KafkaAdmin();
-  const topic = uniqueName(`rolling_${mode}`);
-  const groupId = uniqueName('g');
-  await admin.createTopic(topic, PARTITIONS);
-  const seen: Observations = { handled: [], events: [] };
-  const consumers = Array.from({ length: MEMBERS }, (_, i) =>
-    startConsumer(topic, groupId, mode, `pod-${i}`, seen),
-  );
-  await Promise.all(consumers.map((c) => c.ready));
-
-  let producing = true;
-  let produced = 0;
-  const production = (async () => {
-    while (producing) {
-      const n = Math.round(RATE / 10);
-      await produceRecords(
-        topic,
-        Array.from({ length: n }, (_, i) => ({ key: `d${produced + i}`, value: { i: produced + i } })),
-      );
-      produced += n;
-      await sleep(100);
-    }
-  })();
-  await sleep(5_000);
-  const generationsBefore = stabilizedGenerations(groupId).length;
-  const restartFrom = Date.now();
-  for (let i = 0; i < MEMBERS; i++) {
-    consumers[i].child.kill('SIGTERM');
-    await new Promise((resolve) => consumers[i].child.once('exit', resolve));
-    consumers[i] = startConsumer(topic, groupId, mode, `pod-${i}`, seen);
-    await consumers[i].ready;
-    await sleep(5_000);
-  }
-  const restartMs = Date.now() - restartFrom;
-  producing = false;
-  await production;
-  await waitForLagZero(admin, groupId, topic, { timeoutMs: 120_000 });
-  const rebalances = stabilizedGenerations(groupId).length - generationsBefore;
-  for (const c of consumers) c.child.kill('SIGTERM');
-  await Promise.all(consumers.map((c) => new Promise((resolve) => c.child.once('exit', resolve))));
-  admin.close();
-  const unique = new Set(seen.handled).size;
+/** The rows every scenario reports, from the group's outcome and the moment its disturbance began. */
+function common(outcome: GroupOutcome, from: number): Results {
   return {
-    produced,
-    handled: seen.handled.length,
-    lost: produced - unique,
-    redelivered: seen.handled.length - unique,
-    rebalances,
-    unownedPartitionSeconds: unownedMs(seen.events, restartFrom) / 1000,
-    restartSeconds: restartMs / 1000,
+    rebalances: outcome.rebalances,
+    unownedPartitionSeconds: unownedMs(outcome.events, from) / 1000,
+    maxLag: outcome.maxLag,
+    redelivered: outcome.redelivered,
+    lost: outcome.lost,
+    produced: outcome.produced,
   };
 }
 
-async function main(): Promise<void> {
-  const results = { static: await run('static'), dynamic: await run('dynamic') };
-  const row = (label: string, key: string) =>
-    `| ${label} | ${results.static[key].toLocaleString('en-US')} | ${results.dynamic[key].toLocaleString('en-US')} |`;
-  const machine = machineDescription();
-  const report = [
+async function rollingRestart(mode: Membership): Promise<Results> {
+  const group = await GroupUnderLoad.start(mode);
+  const from = Date.now();
+  for (let i = 0; i < MEMBERS; i++) {
+    await group.restart(i);
+    await sleep(5_000);
+  }
+  const restartSeconds = (Date.now() - from) / 1000;
+  return { ...common(await group.finish(), from), restartSeconds };
+}
+
+async function scaleDown(mode: Membership): Promise<Results> {
+  const group = await GroupUnderLoad.start(mode);
+  const sigtermAt = Date.now();
+  // The highest ordinal: the pod a StatefulSet scale-down removes. It is not started again.
+  await group.stop(MEMBERS - 1);
+  await group.settled();
+  const outcome = await group.finish();
+  // settled() waited until every partition had an owner; since before the SIGTERM when none moved.
+  const ownedAgainAt = Math.max(allOwnedSince(outcome.events, PARTITIONS)!, sigtermAt);
+  return { ...common(outcome, sigtermAt), ownedAgainSeconds: (ownedAgainAt - sigtermAt) / 1000 };
+}
+
+/** A markdown table with one column per mode, one row per [label, key]. */
+function table(results: Partial<Record<Membership, Results>>, rows: [string, string][]): string[] {
+  const modes = Object.keys(results) as Membership[];
+  const cell = (mode: Membership, key: string) => results[mode]![key].toLocaleString('en-US');
+  return [
+    `| | ${modes.map((m) => MODE_HEADERS[m]).join(' | ')} |`,
+    `|---|${modes.map(() => '---:').join('|')}|`,
+    ...rows.map(([label, key]) => `| ${label} | ${modes.map((m) => cell(m, key)).join(' | ')} |`),
+  ];
+}
+
+const ratio = (value: number, reference: number) =>
+  reference === 0 ? 'n/a' : `${(value / reference).toPrecision(2)}×`;
+
+function restartReport(results: Record<'static' | 'dynamic', Results>): string {
+  return [
     `# Rolling restart — ${new Date().toISOString()}`,
     '',
-    `Machine: ${machine}. ${MEMBERS} consumer processes, ${PARTITIONS} partitions, ${RATE} records/s, each process`,
+    `Machine: ${machineDescription()}. ${MEMBERS} consumer processes, ${PARTITIONS} partitions, ${RATE} records/s, each process`,
     'stopped with SIGTERM and started again, one after the other, 5 s apart.',
     '',
-    '| | static + cooperative-sticky | dynamic + range (eager) |',
-    '|---|---:|---:|',
-    row('rebalances (broker generations during the restart)', 'rebalances'),
-    row('partition-seconds without an owner', 'unownedPartitionSeconds'),
-    row('records redelivered', 'redelivered'),
-    row('records lost', 'lost'),
-    row('records produced', 'produced'),
-    row('restart phase (s)', 'restartSeconds'),
+    ...table(results, [
+      ['rebalances (broker generations during the restart)', 'rebalances'],
+      ['partition-seconds without an owner', 'unownedPartitionSeconds'],
+      ['highest lag (records)', 'maxLag'],
+      ['records redelivered', 'redelivered'],
+      ['records lost', 'lost'],
+      ['records produced', 'produced'],
+      ['restart phase (s)', 'restartSeconds'],
+    ]),
     '',
   ].join('\n');
-  writeReport('rolling-restart.md', report);
+}
+
+function scaleDownReport(results: Record<Membership, Results>): string {
+  const against = (key: string) =>
+    `${ratio(results['static-leave'][key], results.static[key])} leaving on shutdown, ` +
+    `${ratio(results.dynamic[key], results.static[key])} dynamic`;
+  return [
+    `# Scale-down 3 → 2 — ${new Date().toISOString()}`,
+    '',
+    `Machine: ${machineDescription()}. ${MEMBERS} consumer processes, ${PARTITIONS} partitions, ${RATE} records/s, session`,
+    `timeout 20 s. Once the group had settled (every partition owned, no rebalance for 5 s), pod-${MEMBERS - 1}, the`,
+    'highest ordinal, got SIGTERM and was not started again.',
+    '',
+    ...table(results, [
+      ['partition-seconds without an owner', 'unownedPartitionSeconds'],
+      ['SIGTERM → every partition owned again (s)', 'ownedAgainSeconds'],
+      ['highest lag (records)', 'maxLag'],
+      ['rebalances (broker generations)', 'rebalances'],
+      ['records handled more than once', 'redelivered'],
+      ['records produced and never handled', 'lost'],
+      ['records produced', 'produced'],
+    ]),
+    '',
+    `Against static membership without leaving (the reference): partition-seconds without an owner ${against('unownedPartitionSeconds')};`,
+    `time until every partition was owned again ${against('ownedAgainSeconds')}.`,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const lost: string[] = [];
+  const measure = async (scenario: string, mode: Membership, run: typeof scaleDown) => {
+    const results = await run(mode);
+    if (results.lost > 0) lost.push(`${scenario} ${mode}: ${results.lost} records never handled`);
+    return results;
+  };
+  if (SCENARIOS.includes('restart')) {
+    const results = {
+      static: await measure('restart', 'static', rollingRestart),
+      dynamic: await measure('restart', 'dynamic', rollingRestart),
+    };
+    writeReport('rolling-restart.md', restartReport(results));
+  }
+  if (SCENARIOS.includes('scale-down')) {
+    const results = {
+      static: await measure('scale-down', 'static', scaleDown),
+      'static-leave': await measure('scale-down', 'static-leave', scaleDown),
+      dynamic: await measure('scale-down', 'dynamic', scaleDown),
+    };
+    writeReport('scale-down.md', scaleDownReport(results));
+  }
+  if (lost.length > 0) {
+    console.error(`records were lost:\n${lost.join('\n')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err) => {
