@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 debian_packages=(build-essential python3 pkg-config libssl-dev libsasl2-dev libzstd-dev liblz4-dev
-  libcurl4-openssl-dev zlib1g-dev openjdk-17-jre-headless maven postgresql-client chromium)
+  libcurl4-openssl-dev zlib1g-dev openjdk-17-jre-headless maven postgresql-client chromium openssl)
 if command -v dpkg-query >/dev/null; then
   missing=()
   for pkg in "${debian_packages[@]}"; do

@@ -9,6 +9,8 @@
 #              KAFKA_SASL_PORT (unset: none) adds a SASL_PLAINTEXT listener with SCRAM-SHA-256 and SCRAM-SHA-512;
 #              KAFKA_SASL_USERS ("mechanism:name:password ...", e.g. "SCRAM-SHA-256:alice:alice-secret") are
 #              created when the data directory is formatted, so changing them takes a reset.
+#              KAFKA_SSL_PORT (unset: none) adds an SSL listener (no client certificates) with the key and
+#              certificate of KAFKA_SSL_KEYSTORE, a PKCS12 file opened with KAFKA_SSL_KEYSTORE_PASSWORD.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +19,7 @@ home=${KAFKA_HOME:-$repo/.kafka}
 port=${KAFKA_PORT:-9092}
 controller_port=${KAFKA_CONTROLLER_PORT:-9093}
 sasl_port=${KAFKA_SASL_PORT:-}
+ssl_port=${KAFKA_SSL_PORT:-}
 lib=${KAFKA_LIB:-$home/lib}
 data=$home/data
 logs=$home/logs
@@ -58,6 +61,13 @@ write_config() {
     advertised+=,SASL_PLAINTEXT://localhost:$sasl_port
     protocols+=,SASL_PLAINTEXT:SASL_PLAINTEXT
   fi
+  if [[ -n $ssl_port ]]; then
+    [[ -f ${KAFKA_SSL_KEYSTORE:-} && -n ${KAFKA_SSL_KEYSTORE_PASSWORD:-} ]] \
+      || die "KAFKA_SSL_PORT needs KAFKA_SSL_KEYSTORE (a PKCS12 file) and KAFKA_SSL_KEYSTORE_PASSWORD"
+    listeners+=,SSL://127.0.0.1:$ssl_port
+    advertised+=,SSL://localhost:$ssl_port
+    protocols+=,SSL:SSL
+  fi
   cat >"$config" <<EOF
 process.roles=broker,controller
 node.id=1
@@ -82,6 +92,14 @@ group.consumer.min.session.timeout.ms=1000
 group.consumer.min.heartbeat.interval.ms=500
 delete.topic.enable=true
 EOF
+  if [[ -n $ssl_port ]]; then
+    cat >>"$config" <<EOF
+listener.name.ssl.ssl.keystore.type=PKCS12
+listener.name.ssl.ssl.keystore.location=$KAFKA_SSL_KEYSTORE
+listener.name.ssl.ssl.keystore.password=$KAFKA_SSL_KEYSTORE_PASSWORD
+listener.name.ssl.ssl.key.password=$KAFKA_SSL_KEYSTORE_PASSWORD
+EOF
+  fi
   # Broker and controller talk PLAINTEXT: the SASL listener's login modules need no credentials of their own.
   if [[ -n $sasl_port ]]; then
     cat >>"$config" <<EOF

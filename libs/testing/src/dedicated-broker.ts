@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { kafkaScript } from './kafka-script';
 
 /** A port nothing listens on at the moment: for a broker of its own, or one that is down. */
@@ -28,6 +30,43 @@ export interface ScramUser {
 export interface DedicatedBrokerOptions {
   /** A SASL_PLAINTEXT listener on a port of its own besides the PLAINTEXT one, with these users. */
   sasl?: { users: ScramUser[] };
+  /** An SSL listener on a port of its own, its certificate (for localhost) signed by itself. */
+  tls?: true;
+}
+
+export interface TlsListener {
+  bootstrap: string;
+  /** The certificate the broker presents, which clients trust as their CA. */
+  caLocation: string;
+}
+
+/** The librdkafka properties that connect to an SSL listener, verifying its certificate. */
+export function tlsClientConfig(listener: TlsListener): Record<string, string> {
+  return { 'security.protocol': 'ssl', 'ssl.ca.location': listener.caLocation };
+}
+
+/** A key and a self-signed certificate for localhost, as PEM and as the PKCS12 keystore Kafka reads. */
+async function selfSignedKeystore(dir: string, password: string): Promise<{ keystore: string; ca: string }> {
+  const openssl = (args: string[]) => promisify(execFile)('openssl', args, { cwd: dir });
+  await openssl(
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'ca.pem'].concat([
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ]),
+  );
+  await openssl(
+    ['pkcs12', '-export', '-in', 'ca.pem', '-inkey', 'key.pem', '-out', 'broker.p12'].concat([
+      '-name',
+      'kafka',
+      '-passout',
+      `pass:${password}`,
+    ]),
+  );
+  return { keystore: join(dir, 'broker.p12'), ca: join(dir, 'ca.pem') };
 }
 
 export interface SaslListener {
@@ -57,12 +96,17 @@ export class DedicatedBroker {
     readonly bootstrap: string,
     /** The SASL listener when started with `sasl`; `bootstrap` stays PLAINTEXT, for the harness. */
     readonly sasl: SaslListener | undefined,
+    /** The SSL listener when started with `tls`. */
+    readonly tls: TlsListener | undefined,
   ) {}
 
   static async start(options: DedicatedBrokerOptions = {}): Promise<DedicatedBroker> {
     const home = await mkdtemp(join(tmpdir(), 'kafka-batch-broker-'));
     const port = await freePort();
     const saslPort = options.sasl ? await freePort() : undefined;
+    const tlsPort = options.tls ? await freePort() : undefined;
+    const keystorePassword = 'broker-keystore';
+    const keys = options.tls && (await selfSignedKeystore(home, keystorePassword));
     const env = {
       KAFKA_HOME: home,
       KAFKA_LIB: process.env.KAFKA_LIB ?? resolve(__dirname, '../../../.kafka/lib'),
@@ -74,9 +118,13 @@ export class DedicatedBroker {
       KAFKA_SASL_USERS: (options.sasl?.users ?? [])
         .map(({ mechanism, name, password }) => `${mechanism}:${name}:${password}`)
         .join(' '),
+      KAFKA_SSL_PORT: tlsPort === undefined ? '' : String(tlsPort),
+      KAFKA_SSL_KEYSTORE: keys?.keystore ?? '',
+      KAFKA_SSL_KEYSTORE_PASSWORD: keys ? keystorePassword : '',
     };
     const sasl = options.sasl && { bootstrap: `localhost:${saslPort}`, users: options.sasl.users };
-    const broker = new DedicatedBroker(env, home, `localhost:${port}`, sasl);
+    const tls = keys && { bootstrap: `localhost:${tlsPort}`, caLocation: keys.ca };
+    const broker = new DedicatedBroker(env, home, `localhost:${port}`, sasl, tls);
     await broker.resume();
     return broker;
   }

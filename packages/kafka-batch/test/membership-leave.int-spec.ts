@@ -1,7 +1,14 @@
 import type { BatchListenerOptions } from '@org/kafka-batch';
-import { describeGroupMembers, KafkaAdmin, kafkaBootstrap, uniqueName } from '@org/testing';
+import {
+  describeGroupMembers,
+  KafkaAdmin,
+  kafkaBootstrap,
+  tlsClientConfig,
+  uniqueName,
+  useDedicatedBroker,
+} from '@org/testing';
 import { Member, stableAssignment } from './group-member';
-import { eventually, ListenerApp } from './listener-app';
+import { eventually, ListenerApp, startListenerApp } from './listener-app';
 
 /** Long enough that a move within it can only come from the member leaving. */
 const SESSION_TIMEOUT_MS = 60_000;
@@ -58,4 +65,30 @@ describe('a static member leaving its group for good (real broker)', () => {
       expect(members).toEqual([{ groupInstanceId: `${groupId}-a`, partitions: 4 }]);
     },
   );
+});
+
+// A broker of its own with an SSL listener: the removal connects over TLS as the consumer does,
+// trusting the broker's certificate through ssl.ca.location and checking its name.
+describe('a static member leaving its group for good over TLS (real broker)', () => {
+  const own = useDedicatedBroker({ tls: true });
+
+  it('is removed from its group through the SSL listener', async () => {
+    const topic = uniqueName('leave_tls');
+    const groupId = uniqueName('g');
+    await own.admin.createTopic(topic, 1);
+    const app = await startListenerApp(
+      { topics: [topic], groupId, groupInstanceId: `${groupId}-0` },
+      () => undefined,
+      {},
+      { brokers: own.broker.tls!.bootstrap, rdkafka: tlsClientConfig(own.broker.tls!) },
+    );
+    try {
+      const listener = app.registry.get('test-listener');
+      await eventually(() => listener.assignment.length === 1, 'the assignment over TLS', 30_000);
+      app.registry.leaveGroupOnShutdown();
+    } finally {
+      await app.close();
+    }
+    expect(await describeGroupMembers(groupId, own.broker.bootstrap)).toEqual([]);
+  });
 });

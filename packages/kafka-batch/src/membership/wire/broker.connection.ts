@@ -1,4 +1,4 @@
-import { connect as connectTcp, Socket } from 'node:net';
+import { connect as connectTcp, isIP, Socket } from 'node:net';
 import { connect as connectTls, ConnectionOptions } from 'node:tls';
 import { WireReader, WireWriter } from './kafka-wire.codec';
 import { authenticate, SaslCredentials } from './sasl.authenticator';
@@ -62,7 +62,7 @@ export class BrokerConnection {
         reject(new Error(`${name}: ${err.message}`));
       };
       const opening = tls
-        ? connectTls({ servername: address.host, ...tls, host: address.host, port: address.port }, ready)
+        ? connectTls({ ...serverName(address.host), ...tls, host: address.host, port: address.port }, ready)
         : connectTcp({ host: address.host, port: address.port }, ready);
       opening.once('error', failed);
     });
@@ -133,4 +133,9 @@ export class BrokerConnection {
     for (const waiting of this.pending.values()) waiting.reject(reason);
     this.pending.clear();
   }
+}
+
+/** SNI takes a host name only (RFC 6066); the certificate is checked against an IP address either way. */
+function serverName(host: string): { servername?: string } {
+  return isIP(host) ? {} : { servername: host };
 }
