@@ -6,8 +6,8 @@ import type {
   KafkaRebalanceListener,
   TopicPartitionRef,
 } from '@org/kafka-batch';
-import { produceRecords } from '@org/testing';
-import { eventually, ListenerApp, sleep, startListenerApp } from './listener-app';
+import { ContinuousProducer } from '@org/testing';
+import { eventually, ListenerApp, startListenerApp } from './listener-app';
 
 export interface RebalanceEvent {
   kind: 'assigned' | 'revoked' | 'lost';
@@ -78,28 +78,25 @@ export class Member {
   }
 }
 
-/** Produces a few records to every partition every 20 ms until stopped. */
-export function produceContinuously(topic: string, partitions: number): { stop: () => Promise<number> } {
-  let running = true;
-  let sent = 0;
-  const loop = (async () => {
-    while (running) {
-      await produceRecords(
-        topic,
-        Array.from({ length: partitions }, (_, partition) => ({
-          value: { sent: sent + partition },
-          partition,
-        })),
-      );
-      sent += partitions;
-      await sleep(20);
-    }
-  })();
+/**
+ * Produces one record to every partition every 20 ms until stopped, through one connected
+ * producer: a producer per round (connect, send, close) kept a loaded machine from producing at
+ * all for most of a second, and a rebalance could go by with nothing to handle.
+ */
+export async function produceContinuously(
+  topic: string,
+  partitions: number,
+): Promise<{ stop: () => Promise<number> }> {
+  const producer = await ContinuousProducer.connect(topic);
+  producer.start((n) => ({ key: `k${n}`, value: { sent: n }, partition: n % partitions }), partitions, 20);
   return {
     stop: async () => {
-      running = false;
-      await loop;
-      return sent;
+      try {
+        await producer.stop();
+        return producer.produced;
+      } finally {
+        await producer.close();
+      }
     },
   };
 }

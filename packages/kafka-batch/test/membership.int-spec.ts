@@ -46,7 +46,7 @@ describe('group membership (real broker)', () => {
     const a = await join(new Member('a'), { topics: [topic], groupId, groupInstanceId: `${groupId}-a` });
     const b = await join(new Member('b'), { topics: [topic], groupId, groupInstanceId: `${groupId}-b` });
     await stableAssignment([a, b], 6, 'both members assigned');
-    const production = produceContinuously(topic, 6);
+    const production = await produceContinuously(topic, 6);
     const generationsBefore = stabilizedGenerations(groupId);
     const bOwned = [...b.owned()].sort();
     const aEvents = a.events.length;
@@ -81,7 +81,7 @@ describe('group membership (real broker)', () => {
       const a = await join(new Member('a'), options);
       const b = await join(new Member('b'), options);
       await stableAssignment([a, b], 12, 'two members assigned');
-      const production = produceContinuously(topic, 12);
+      const production = await produceContinuously(topic, 12);
       await eventually(() => a.handled.length > 0 && b.handled.length > 0, 'both members handling records');
       const before = { a: a.owned(), b: b.owned() };
       const eventsBefore = { a: a.events.length, b: b.events.length };
@@ -139,7 +139,7 @@ describe('group membership (real broker)', () => {
     const options = { topics: [topic], groupId, groupInstanceId: false as const };
     const a = await join(new Member('a'), options);
     await stableAssignment([a], 12, 'one member');
-    const production = produceContinuously(topic, 12);
+    const production = await produceContinuously(topic, 12);
     const b = await join(new Member('b'), options);
     const c = await join(new Member('c'), options);
     await stableAssignment([a, b, c], 12, 'three members');
