@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaBatchConfigError } from '../config/listener-options.resolver';
 import type { ListenerContainer } from './listener-container.interface';
+import type { SeekTarget } from './partition.state';
 
 /** Whether the static members leave their groups as the application shuts down, asked then. */
 export type LeaveGroupDecision = boolean | ((signal?: string) => boolean | Promise<boolean>);
-import type { SeekTarget } from './partition.state';
 
 /**
  * Owns every listener container: starts them when the application bootstraps, stops them before
