@@ -57,6 +57,77 @@ describe('ReadingDto timestamp', () => {
   });
 });
 
+/** The parser as a regular expression states it: the oracle of the character-by-character one. */
+function parsedByPattern(value: string): number | undefined {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/.exec(
+      value,
+    );
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59)
+    return undefined;
+  const [offsetHours, offsetMinutes] = [Number(match[9] ?? 0), Number(match[10] ?? 0)];
+  if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const offsetMs = (match[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  const ms = match[7] === undefined ? 0 : Number(match[7].slice(0, 3).padEnd(3, '0'));
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
+  date.setUTCFullYear(year);
+  return date.getTime() - offsetMs;
+}
+
+describe('parseIsoTimestamp', () => {
+  it('reads exactly what the regular expression of RFC 3339 matches, as the same instant', () => {
+    const digit = fc.constantFrom(...'0123456789');
+    const piece = fc.oneof(
+      fc.stringMatching(
+        /^\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-6]\d:[0-6]\d(\.\d{0,11})?(Z|[+-][0-2]\d:[0-6]\d)?$/,
+      ),
+      fc.string({ unit: fc.oneof(digit, fc.constantFrom(...'-T:.Z+ z')), minLength: 18, maxLength: 34 }),
+    );
+    // Mutations of near-valid text: a character replaced, dropped or added anywhere.
+    const text = fc
+      .tuple(
+        piece,
+        fc.nat(40),
+        fc.constantFrom('keep', 'drop', 'add', 'swap'),
+        fc.oneof(digit, fc.constantFrom(...'-T:.Z+ \n\u0663x')),
+      )
+      .map(([t, at, edit, c]) =>
+        edit === 'keep'
+          ? t
+          : edit === 'drop'
+            ? t.slice(0, at) + t.slice(at + 1)
+            : edit === 'add'
+              ? t.slice(0, at) + c + t.slice(at)
+              : t.slice(0, at) + c + t.slice(at + 1),
+      );
+    fc.assert(
+      fc.property(text, (t) => expect(parseIsoTimestamp(t)?.getTime()).toBe(parsedByPattern(t))),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('ReadingDto clock skew', () => {
+  const at = (msAhead: number) => new Date(Date.now() + msAhead).toISOString();
+
+  it('takes a timestamp up to 5 minutes ahead of our clock, and names the rule beyond', () => {
+    expect(problemsWith(at(4 * 60_000))).toEqual([]);
+    expect(problemsWith(at(6 * 60_000))).toEqual(['timestamp must not be more than 5 minutes in the future']);
+  });
+
+  it('gives the same verdict through the library validator', () => {
+    const validator = new RecordValidator(ReadingDto);
+    expect(() => validator.validateSync({ ...valid, timestamp: at(4 * 60_000) })).not.toThrow();
+    expect(() => validator.validateSync({ ...valid, timestamp: at(6 * 60_000) })).toThrow(
+      'timestamp must not be more than 5 minutes in the future',
+    );
+  });
+});
+
 describe('ReadingDto through the library validator', () => {
   const validator = new RecordValidator(ReadingDto);
   const messages = (errors: ValidationError[]) =>

@@ -1,4 +1,5 @@
-import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxDate, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { NotAheadOfClock } from './clock-skew';
 import { IsIsoTimestamp } from './iso-timestamp';
 
 /** A clock more than this far ahead of ours is a broken device clock, not a reading to keep. */
@@ -14,7 +15,7 @@ export class ReadingDto {
 
   /** When the device measured: ISO 8601 with an offset, e.g. 2025-03-07T10:15:00Z. */
   @IsIsoTimestamp()
-  @MaxDate(() => new Date(Date.now() + MAX_CLOCK_SKEW_MS), {
+  @NotAheadOfClock(MAX_CLOCK_SKEW_MS, {
     message: 'timestamp must not be more than 5 minutes in the future',
   })
   timestamp!: Date;

@@ -83,8 +83,9 @@ export class InstanceBuilder {
     const plans = this.plans;
     if (plans === undefined || !primitivesWhereDeclared(value, this.declared)) return this.slowBuild(value);
     const instance = new (this.type as new () => Plain)();
-    for (const key of Object.keys(value)) {
-      if (this.skips(key, instance)) continue;
+    // for-in over own keys is Object.keys() without its array per record.
+    for (const key in value) {
+      if (!Object.hasOwn(value, key) || this.skips(key, instance)) continue;
       const plan = plans.get(key);
       let property = value[key];
       if (plan !== undefined) {

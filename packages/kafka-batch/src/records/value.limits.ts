@@ -44,9 +44,12 @@ export function checkValueShape(value: unknown, { maxKeys, maxDepth }: ValueLimi
         }
       }
     }
-  } finally {
+  } catch (err) {
+    // Emptied only here: setting the length of an empty array drops its backing store, which the
+    // next record would allocate again.
     pending.length = 0;
     depths.length = 0;
+    throw err;
   }
 }
 
