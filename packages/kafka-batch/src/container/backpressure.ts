@@ -8,9 +8,6 @@ export interface BackpressureLimits {
   holdMs: number;
 }
 
-/** How many times the record budget a starved batch slot may have the poll loop fetch. */
-const STARVED_RECORDS_FACTOR = 5;
-
 /**
  * The in-flight budget: records and payload bytes fetched and not yet done. A full budget first
  * holds the poll loop: librdkafka keeps what it prefetched, and the first poll once there is room
@@ -18,11 +15,6 @@ const STARVED_RECORDS_FACTOR = 5;
  * again on resume, with the pipeline idle meanwhile. Rebalance events and commit answers come only
  * with polls, so a budget still full after the hold (a slow or stuck handler) pauses every partition
  * and polling goes on; they resume once the budget has drained to half.
- *
- * A record budget can also be full of records that cannot start: all of partitions whose batches
- * run (librdkafka returns a partition's fetch in one run, a whole producer batch). Holding would
- * leave a batch slot idle until those batches end, so a starved slot lets the loop poll on, up to
- * five times the record budget; the byte budget holds in every case.
  */
 export class Backpressure {
   private records = 0;
@@ -35,8 +27,6 @@ export class Backpressure {
     private readonly limits: BackpressureLimits,
     private readonly partitions: AssignedPartitions,
     private readonly clock: Clock,
-    /** A batch slot is free and no buffered record can start a batch. */
-    private readonly starved: () => boolean,
   ) {}
 
   get inFlightRecords(): number {
@@ -104,9 +94,7 @@ export class Backpressure {
   }
 
   private get full(): boolean {
-    if (this.bytes >= this.limits.maxBytes) return true;
-    if (this.records < this.limits.maxRecords) return false;
-    return this.records >= STARVED_RECORDS_FACTOR * this.limits.maxRecords || !this.starved();
+    return this.records >= this.limits.maxRecords || this.bytes >= this.limits.maxBytes;
   }
 
   private get drained(): boolean {

@@ -36,8 +36,6 @@ export class BatchDispatcher {
     private readonly clock: Clock,
     /** False once the listener stops: batches running finish, no new one starts. */
     private readonly active: () => boolean,
-    /** Told when a slot is free and nothing buffered can start: more records must be fetched. */
-    private readonly onStarved: () => void,
     /** With retry topics: their records wait until due. */
     private readonly gate?: RetryGate,
   ) {}
@@ -61,16 +59,12 @@ export class BatchDispatcher {
     return !(await withTimeout(Promise.allSettled(runs), timeoutMs, this.clock)).timedOut;
   }
 
-  /** A slot is free and no buffered record can start a batch in it. */
-  get starved(): boolean {
-    return this.running.size < this.limits.concurrency && this.ready().length === 0;
-  }
-
   dispatch(): void {
     const { concurrency, maxPollRecords } = this.limits;
     while (this.active() && this.running.size < concurrency) {
-      const ready = this.ready();
-      if (ready.length === 0) return this.onStarved();
+      const dispatchable = this.partitions.dispatchable();
+      const ready = this.gate ? dispatchable.filter((state) => this.gate!.admits(state)) : dispatchable;
+      if (ready.length === 0) return;
       // Spread the ready partitions over the free slots.
       const perBatch = Math.ceil(ready.length / (concurrency - this.running.size));
       const first = this.turn++ % ready.length;
@@ -87,11 +81,6 @@ export class BatchDispatcher {
       }
       this.start(batch);
     }
-  }
-
-  private ready(): PartitionState[] {
-    const dispatchable = this.partitions.dispatchable();
-    return this.gate ? dispatchable.filter((state) => this.gate!.admits(state)) : dispatchable;
   }
 
   private start(batch: DispatchedBatch): void {

@@ -86,8 +86,7 @@ export function assembleListener(
   const partitions = new AssignedPartitions(consumer);
   const holdMs = Math.min(BACKPRESSURE_HOLD_MS, options.maxPollIntervalMs / 4);
   const { maxInFlightRecords: maxRecords, maxInFlightBytes: maxBytes } = options;
-  const starved = () => dispatcher.starved;
-  const backpressure = new Backpressure({ maxRecords, maxBytes, holdMs }, partitions, clock, starved);
+  const backpressure = new Backpressure({ maxRecords, maxBytes, holdMs }, partitions, clock);
   const dropped = backpressure.release.bind(backpressure);
   const poller = new PollLoop(consumer, clock, () => backpressure.wake());
   // ackMode 'record' commits after each record: each is a batch of its own, applied when it ends.
@@ -104,8 +103,7 @@ export function assembleListener(
   });
   const gate = deps.retryTopics && new RetryGate(deps.retryTopics, seeker, clock);
   const run = (batch: DispatchedBatch) => applier.run(batch);
-  const fetchMore = () => backpressure.wake();
-  const dispatcher = new BatchDispatcher(limits, partitions, run, clock, running, fetchMore, gate);
+  const dispatcher = new BatchDispatcher(limits, partitions, run, clock, running, gate);
   const committer = new OffsetCommitter(consumer, () => partitions.values(), events, clock, logger);
   const notifier = new RebalanceNotifier(
     deps.rebalanceListener,
