@@ -33,8 +33,8 @@ export function parseIsoTimestamp(value: unknown): Date | undefined {
     const digits = fractionDigits(value, at + 1);
     if (digits < 1 || digits > 9) return undefined;
     // The first three digits, padded: .5 is 500 ms, .123456 is 123 ms.
-    for (let i = 0; i < 3; i++)
-      milliseconds = milliseconds * 10 + (i < digits ? digitsAt(value, at + 1 + i, 1) : 0);
+    const read = Math.min(digits, 3);
+    milliseconds = digitsAt(value, at + 1, read) * 10 ** (3 - read);
     at += 1 + digits;
   }
   const offsetMs = offsetAt(value, at);
