@@ -1,6 +1,6 @@
 // The telemetry app's write path, A/B: the working tree's TelemetryReadingsWriter (the app's code and
 // the library it is built with) against the same of a pinned build, writing the same kind of
-// batches into one database in the same run. What it isolates from `pnpm bench:app` is the part of a
+// batches in the same run, each into a database of its own (its own migrations). What it isolates from `pnpm bench:app` is the part of a
 // reading's CPU spent writing it, on both sides of the connection.
 //
 //   pnpm bench:write                              # 30 rounds of 20 batches of 500 readings, against c7fda6d
@@ -13,7 +13,7 @@ import 'reflect-metadata';
 import { createTestDatabase } from '@org/testing';
 import { integerVar } from '@org/telemetry/config/env.parsers';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { appDrainConfigFromEnv } from './app-drain/app-drain.config';
 import { AppBuild, baselineBuild, candidateBuild } from './app-drain/app.build';
 import { readUsage } from './e2e/process.usage';
@@ -27,7 +27,7 @@ const WARM_UP_ROUNDS = 2;
 const DEFAULT_BASELINE = 'c7fda6d';
 
 interface Writer {
-  write(batch: readonly object[]): Promise<unknown>;
+  write(batch: readonly object[], transaction: EntityManager): Promise<unknown>;
 }
 
 interface Side {
@@ -90,7 +90,9 @@ async function writeRound(side: Side, counted: boolean): Promise<void> {
   const client = process.cpuUsage();
   const server = processCpuMs(side.backendPid);
   const started = performance.now();
-  for (const batch of batches) await side.writer.write(batch);
+  // In a transaction the writer joins, as the listener's exactly-once mode runs it.
+  for (const batch of batches)
+    await side.dataSource.transaction((transaction) => side.writer.write(batch, transaction));
   if (!counted) return;
   const used = process.cpuUsage(client);
   side.wallMs += performance.now() - started;
@@ -104,10 +106,11 @@ const perReading = (ms: number, side: Side) => ((ms * 1000) / side.readings).toF
 async function main(): Promise<void> {
   const config = { ...appDrainConfigFromEnv(), baselineRef: process.env.BASELINE_REF || DEFAULT_BASELINE };
   const builds = [await baselineBuild(config), await candidateBuild()];
-  const database = await createTestDatabase('bench_write');
+  // A database per build: each creates its schema with its own migrations.
+  const databases = [await createTestDatabase('bench_write'), await createTestDatabase('bench_write')];
   const sides: Side[] = [];
   try {
-    for (const build of builds) sides.push(await open(build, database.url));
+    for (const [index, build] of builds.entries()) sides.push(await open(build, databases[index].url));
     for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) await writeRound(side, round >= WARM_UP_ROUNDS);
@@ -126,7 +129,7 @@ async function main(): Promise<void> {
         '',
         `Machine: ${machineDescription()}. ${ROUNDS} counted rounds (after ${WARM_UP_ROUNDS} of warm-up), each`,
         `writing ${BATCHES} batches of ${BATCH} readings with each build, alternating; one transaction per batch`,
-        '(readings, device_latest, device_minutes), each build on one connection to the same database.',
+        '(readings, device_latest, device_minutes), each build on one connection to a database of its own.',
         '',
         `- baseline: ${baseline.build.source}`,
         `- candidate: ${candidate.build.source}`,
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const side of sides) await side.dataSource.destroy();
-    await database.drop();
+    for (const database of databases) await database.drop();
   }
 }
 

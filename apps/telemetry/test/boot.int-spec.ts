@@ -48,6 +48,7 @@ describe('telemetry service process', () => {
         'KafkaBatchOffsets1765000000000',
         'CreateTelemetryTables1767225600000',
         'CreateDeviceMinutes1767312000000',
+        'DeviceIdsInByteOrder1767398400000',
       ]);
       const tables = await client.query<{ tablename: string }>(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
@@ -59,6 +60,20 @@ describe('telemetry service process', () => {
         'migrations',
         'telemetry_readings',
       ]);
+      const collations = await client.query<{ table_name: string; collation_name: string }>(
+        `SELECT table_name, collation_name FROM information_schema.columns
+          WHERE table_schema = 'public' AND column_name = 'device_id' ORDER BY table_name`,
+      );
+      expect(collations.rows).toEqual(
+        ['device_latest', 'device_minutes', 'telemetry_readings'].map((table_name) => ({
+          table_name,
+          collation_name: 'C',
+        })),
+      );
+      const options = await client.query<{ reloptions: string[] }>(
+        "SELECT reloptions FROM pg_class WHERE relname = 'device_latest'",
+      );
+      expect(options.rows).toEqual([{ reloptions: ['fillfactor=50'] }]);
     } finally {
       await client.end();
     }

@@ -5,6 +5,7 @@ import { DatabaseLogger } from './database.logger';
 import { KafkaBatchOffsetsMigration } from '@org/kafka-batch';
 import { CreateTelemetryTables1767225600000 } from './migrations/1767225600000-create-telemetry-tables';
 import { CreateDeviceMinutes1767312000000 } from './migrations/1767312000000-create-device-minutes';
+import { DeviceIdsInByteOrder1767398400000 } from './migrations/1767398400000-device-ids-in-byte-order';
 
 export const TELEMETRY_ENTITIES = [TelemetryReading, DeviceLatest];
 /** The library's offsets table (exactly-once mode) comes with its own migration. */
@@ -12,6 +13,7 @@ export const TELEMETRY_MIGRATIONS = [
   CreateTelemetryTables1767225600000,
   KafkaBatchOffsetsMigration,
   CreateDeviceMinutes1767312000000,
+  DeviceIdsInByteOrder1767398400000,
 ];
 
 /**

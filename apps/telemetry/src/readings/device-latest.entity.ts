@@ -3,7 +3,12 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** The last known state of each device: what a dashboard or an alerting rule reads. */
 @Entity({ name: 'device_latest' })
 export class DeviceLatest {
-  @PrimaryColumn({ name: 'device_id', type: 'text', primaryKeyConstraintName: 'device_latest_pkey' })
+  @PrimaryColumn({
+    name: 'device_id',
+    type: 'text',
+    collation: 'C',
+    primaryKeyConstraintName: 'device_latest_pkey',
+  })
   deviceId!: string;
 
   @Column({ name: 'recorded_at', type: 'timestamptz' })

@@ -17,7 +17,7 @@ import type { ReadingDto } from './reading.dto';
  */
 export const WRITE_READINGS_SQL = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[],
+  SELECT * FROM unnest($1::text[] COLLATE "C", $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[],
                        $6::float8[], $7::text[], $8::integer[])
     WITH ORDINALITY AS u(device_id, recorded_at, temperature, humidity, power, battery, firmware, rssi, position)
 ), readings AS (

@@ -6,7 +6,12 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'telemetry_readings' })
 export class TelemetryReading {
-  @PrimaryColumn({ name: 'device_id', type: 'text', primaryKeyConstraintName: 'telemetry_readings_pkey' })
+  @PrimaryColumn({
+    name: 'device_id',
+    type: 'text',
+    collation: 'C',
+    primaryKeyConstraintName: 'telemetry_readings_pkey',
+  })
   deviceId!: string;
 
   @PrimaryColumn({
