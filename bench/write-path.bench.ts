@@ -1,7 +1,8 @@
 // The telemetry app's write path, A/B: the working tree's TelemetryReadingsWriter (the app's code and
 // the library it is built with) against the same of a pinned build, writing the same kind of
-// batches in the same run, each into a database of its own (its own migrations). What it isolates from `pnpm bench:app` is the part of a
-// reading's CPU spent writing it, on both sides of the connection.
+// batches in the same run, each into a database of its own (created by its own migrations). What it
+// isolates from `pnpm bench:app` is the part of a reading's CPU spent writing it, on both sides of
+// the connection.
 //
 //   pnpm bench:write                              # 30 rounds of 20 batches of 500 readings, against c7fda6d
 //   BASELINE_REF=HEAD~3 ROUNDS=10 pnpm bench:write

@@ -8,7 +8,7 @@ const TABLES = ['telemetry_readings', 'device_latest', 'device_minutes'];
  * a locale comparison went through strcoll for each key. device_latest, whose rows are rewritten by
  * every reading of their device, keeps half of each page free, so that an update stays on its page
  * (a HOT update) instead of adding an entry to the index: in a drain of 1,000,000 readings of 500,000
- * devices, 500,000 of 500,000 updates were HOT, against 141,000 with a fifth free. Together, 0.91× the
+ * devices, 500,000 of 500,000 updates were HOT, against 141,000 with a fifth free. Together, 0.93× the
  * server's CPU per reading (bench/README.md, "Device ids in byte order").
  *
  * On tables already filled, the collation change rebuilds the three primary keys (not the tables)
