@@ -11,7 +11,7 @@
 // connection's backend process (/proc/<pid>/stat). The builds alternate, and which goes first
 // alternates from round to round; the first two rounds warm up and are not counted.
 import 'reflect-metadata';
-import { createTestDatabase } from '@org/testing';
+import { createTestDatabase, TestDatabase } from '@org/testing';
 import { integerVar } from '@org/telemetry/config/env.parsers';
 import { join } from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -107,11 +107,15 @@ const perReading = (ms: number, side: Side) => ((ms * 1000) / side.readings).toF
 async function main(): Promise<void> {
   const config = { ...appDrainConfigFromEnv(), baselineRef: process.env.BASELINE_REF || DEFAULT_BASELINE };
   const builds = [await baselineBuild(config), await candidateBuild()];
-  // A database per build: each creates its schema with its own migrations.
-  const databases = [await createTestDatabase('bench_write'), await createTestDatabase('bench_write')];
+  const databases: TestDatabase[] = [];
   const sides: Side[] = [];
   try {
-    for (const [index, build] of builds.entries()) sides.push(await open(build, databases[index].url));
+    // A database per build: each creates its schema with its own migrations.
+    for (const build of builds) {
+      const database = await createTestDatabase('bench_write');
+      databases.push(database);
+      sides.push(await open(build, database.url));
+    }
     for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) await writeRound(side, round >= WARM_UP_ROUNDS);
