@@ -61,6 +61,16 @@ describe('resolveListenerOptions', () => {
     expect(resolved.retry).toMatchObject({ attempts: 9, bisect: false });
   });
 
+  it('commits after every batch by default, and at most every 100 ms in exactly-once mode', () => {
+    expect(resolveListenerOptions('L', valid).commitIntervalMs).toBe(0);
+    expect(resolveListenerOptions('L', { ...valid, exactlyOnce: true }).commitIntervalMs).toBe(100);
+    expect(
+      resolveListenerOptions('L', { ...valid, exactlyOnce: true }, { defaults: { commitIntervalMs: 0 } })
+        .commitIntervalMs,
+    ).toBe(0);
+    expect(resolveListenerOptions('L', { ...valid, commitIntervalMs: 5_000 }).commitIntervalMs).toBe(5_000);
+  });
+
   it('takes the topics from the module when the decorator names none', () => {
     const resolved = resolveListenerOptions('L', {}, { listeners: { L: { topics: ['t'], groupId: 'g' } } });
     expect(resolved).toMatchObject({ topics: ['t'], groupId: 'g' });
@@ -88,6 +98,7 @@ describe('resolveListenerOptions', () => {
     ],
     [{ maxPollRecords: 100_001 }, 'option "maxPollRecords" must be an integer in 1..100000 (got 100001)'],
     [{ groupId: undefined }, 'option "groupId" must be a non-empty string (the consumer group id)'],
+    [{ commitIntervalMs: -1 }, 'option "commitIntervalMs" must be an integer in 0..3600000 (got -1)'],
     [
       { topics: [] },
       'option "topics" must be a non-empty list of topic names (or set topicPattern) (got [])',
@@ -179,6 +190,10 @@ describe('resolveListenerOptions', () => {
     ],
     ['session.timeout.ms', 'is set by the library from option "sessionTimeoutMs"'],
     ['max.poll.interval.ms', 'is set by the library from option "maxPollIntervalMs"'],
+    [
+      'auto.commit.interval.ms',
+      'is set by the library from option "commitIntervalMs" (the listener commits, not librdkafka, which would silently ignore it): set that option instead',
+    ],
   ])('rejects the rdkafka property %s, which the library sets, saying why', (property, why) => {
     const attempt = () => resolveListenerOptions('L', { ...valid, rdkafka: { [property]: false } });
     expect(attempt).toThrow(KafkaBatchConfigError);

@@ -21,6 +21,13 @@ import { checkOptions } from './option.rules';
  */
 const MIN_DEFAULT_IN_FLIGHT_RECORDS = 10_000;
 
+/**
+ * In exactly-once mode a Kafka commit only reports progress (to lag monitors and tools): the
+ * database decides where a partition starts. Draining a backlog, committing at most every 100 ms
+ * instead of after every batch took about 4 % less CPU per record (bench/README.md).
+ */
+const EXACTLY_ONCE_COMMIT_INTERVAL_MS = 100;
+
 export class KafkaBatchConfigError extends Error {
   override readonly name = 'KafkaBatchConfigError';
 }
@@ -83,6 +90,7 @@ export function resolveListenerOptions(
     maxInFlightRecords:
       merged.maxInFlightRecords ?? Math.max(4 * maxPollRecords * concurrency, MIN_DEFAULT_IN_FLIGHT_RECORDS),
     maxInFlightBytes: merged.maxInFlightBytes ?? 64 * 1024 * 1024,
+    commitIntervalMs: merged.commitIntervalMs ?? (merged.exactlyOnce ? EXACTLY_ONCE_COMMIT_INTERVAL_MS : 0),
     shutdownTimeoutMs: merged.shutdownTimeoutMs ?? 30_000,
     autoStartup: merged.autoStartup ?? true,
     groupInstanceId: resolveGroupInstanceId(merged.groupInstanceId, listenerId),

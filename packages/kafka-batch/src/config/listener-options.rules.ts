@@ -42,6 +42,7 @@ export const RESOLVED_LISTENER_RULES: OptionRules<ResolvedListenerOptions> = {
     maxBatchDurationMs: integerIn(100, 86_400_000),
     maxInFlightRecords: integerIn(1, 10_000_000),
     maxInFlightBytes: integerIn(1024, 2 ** 31 - 1),
+    commitIntervalMs: integerIn(0, 3_600_000),
     shutdownTimeoutMs: integerIn(0, 3_600_000),
     rebalanceListenerTimeoutMs: integerIn(1, 600_000),
     autoOffsetReset: oneOf('earliest', 'latest', 'error'),

@@ -42,6 +42,10 @@ const OWNED: Readonly<Record<string, OwnedProperty>> = {
   'fetch.min.bytes': { option: 'fetchMinBytes' },
   'fetch.wait.max.ms': { option: 'fetchMaxWaitMs' },
   'auto.offset.reset': { option: 'autoOffsetReset', why: "the lag monitor counts a new group's lag from it" },
+  'auto.commit.interval.ms': {
+    option: 'commitIntervalMs',
+    why: 'the listener commits, not librdkafka, which would silently ignore it',
+  },
 };
 
 /**

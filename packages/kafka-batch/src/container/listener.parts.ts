@@ -104,7 +104,14 @@ export function assembleListener(
   const gate = deps.retryTopics && new RetryGate(deps.retryTopics, seeker, clock);
   const run = (batch: DispatchedBatch) => applier.run(batch);
   const dispatcher = new BatchDispatcher(limits, partitions, run, clock, running, gate);
-  const committer = new OffsetCommitter(consumer, () => partitions.values(), events, clock, logger);
+  const committer = new OffsetCommitter(
+    consumer,
+    () => partitions.values(),
+    events,
+    clock,
+    logger,
+    options.commitIntervalMs,
+  );
   const notifier = new RebalanceNotifier(
     deps.rebalanceListener,
     options.rebalanceListenerTimeoutMs,

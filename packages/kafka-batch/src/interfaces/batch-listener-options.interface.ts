@@ -148,6 +148,12 @@ export interface BatchListenerOptions {
   maxInFlightRecords?: number;
   /** In-flight budget in bytes of record payload. Default 64 MiB. */
   maxInFlightBytes?: number;
+  /**
+   * At most one Kafka offset commit per this many ms: what is done meanwhile goes in the next one.
+   * 0 commits after every batch (asynchronously, one commit in flight). Default 0; with
+   * `exactlyOnce` 100, as the database holds the offsets and Kafka's only report progress.
+   */
+  commitIntervalMs?: number;
   /** Time allowed for in-flight batches to finish at shutdown or revoke. Default 30 s. */
   shutdownTimeoutMs?: number;
   /** Start with the application. Default true. */

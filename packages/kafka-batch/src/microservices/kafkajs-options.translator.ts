@@ -68,10 +68,11 @@ export function translateTransportOptions(options: KafkaTransportOptions = {}): 
   for (const [name, value] of Object.entries(run ?? {})) {
     if (value === undefined || name === 'autoCommit') continue;
     if (name === 'partitionsConsumedConcurrently') listener.concurrency = Number(value);
+    else if (name === 'autoCommitInterval') listener.commitIntervalMs = Number(value);
     else
       problems.add(
         `run.${name}`,
-        'has no equivalent: a record is committed once its handler finished and the records before it are done, asynchronously after each batch',
+        'has no equivalent: a record is committed once its handler finished and the records before it are done, asynchronously after each batch or every commitIntervalMs',
       );
   }
   for (const [name, value] of Object.entries(rest)) {

@@ -20,13 +20,16 @@ export interface CommittablePartition extends TopicPartition {
 /**
  * Commits each partition's safe offset asynchronously and learns the broker's answer from
  * librdkafka's offset-commit callback (a commit call only queues the request). One commit is in
- * flight at a time; requests made meanwhile coalesce into the next one, so offsets only ever move
- * forward. A rejected commit is sent again.
+ * flight at a time, and at most one starts per `intervalMs`; requests made meanwhile coalesce into
+ * the next one, so offsets only ever move forward. A rejected commit is sent again. A flush
+ * (revoke, shutdown) waits for no interval.
  */
 export class OffsetCommitter {
   private inFlight: Promise<void> | undefined;
   private again = false;
   private cancelRetry: (() => void) | undefined;
+  private cancelDue: (() => void) | undefined;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
   private readonly answers: ((answer: CommitAnswer) => void)[] = [];
 
   constructor(
@@ -35,6 +38,8 @@ export class OffsetCommitter {
     private readonly events: ListenerEvents,
     private readonly clock: Clock,
     private readonly logger: LoggerService,
+    /** The listener's commitIntervalMs: 0 sends each request at once. */
+    private readonly intervalMs = 0,
   ) {}
 
   /** The broker's answers, in request order (ConsumerEvents.commitAnswered). */
@@ -46,6 +51,14 @@ export class OffsetCommitter {
   request(): void {
     if (this.inFlight) {
       this.again = true;
+      return;
+    }
+    const wait = this.lastSentAt + this.intervalMs - this.clock.now();
+    if (wait > 0) {
+      this.cancelDue ??= this.clock.schedule(wait, () => {
+        this.cancelDue = undefined;
+        this.request();
+      });
       return;
     }
     this.inFlight = this.commitOnce(false)
@@ -67,6 +80,8 @@ export class OffsetCommitter {
 
   /** Commits everything safe now, revoking partitions too, and resolves once the broker accepted it. */
   async flush(): Promise<void> {
+    this.cancelDue?.();
+    this.cancelDue = undefined;
     while (this.inFlight) await this.inFlight;
     await this.commitOnce(true);
   }
@@ -74,6 +89,8 @@ export class OffsetCommitter {
   stop(): void {
     this.cancelRetry?.();
     this.cancelRetry = undefined;
+    this.cancelDue?.();
+    this.cancelDue = undefined;
   }
 
   private async commitOnce(revokingToo: boolean): Promise<void> {
@@ -86,6 +103,7 @@ export class OffsetCommitter {
       sent.push({ partition, offset });
     }
     if (sent.length === 0) return;
+    this.lastSentAt = this.clock.now();
     const sentAt = performance.now();
     let answer!: (answer: CommitAnswer) => void;
     const answered = new Promise<CommitAnswer>((resolve) => this.answers.push((answer = resolve)));

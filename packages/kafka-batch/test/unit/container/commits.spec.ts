@@ -49,6 +49,37 @@ describe('commits (fake consumer)', () => {
     await h.stop();
   });
 
+  it('with commitIntervalMs, starts at most one commit per interval; what is done meanwhile goes in the next', async () => {
+    const h = await startListener({ maxPollRecords: 2, commitIntervalMs: 1_000 });
+    h.consumer.produce(TOPIC, 0, values(2));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => commits(h.consumer.calls).length === 1, 'the first commit', 5_000, 10);
+    const firstAt = h.clock.now();
+    h.consumer.produce(TOPIC, 0, values(4));
+    await h.clock.until(() => h.invocations.length === 3, 'two more batches', 5_000, 10);
+    expect(h.clock.now() - firstAt).toBeLessThan(1_000);
+    expect(commits(h.consumer.calls)).toEqual(['commit t[0]@2']);
+    await h.clock.until(() => commits(h.consumer.calls).length === 2, 'the second commit', 5_000, 10);
+    expect(h.clock.now() - firstAt).toBeGreaterThanOrEqual(990);
+    expect(h.clock.now() - firstAt).toBeLessThanOrEqual(1_010);
+    expect(commits(h.consumer.calls)).toEqual(['commit t[0]@2', 'commit t[0]@6']);
+    await h.clock.advance(5_000);
+    expect(commits(h.consumer.calls)).toHaveLength(2);
+    await h.stop();
+  });
+
+  it('with commitIntervalMs, a stop commits what is done without waiting for the interval', async () => {
+    const h = await startListener({ maxPollRecords: 2, commitIntervalMs: 60_000 });
+    h.consumer.produce(TOPIC, 0, values(4));
+    h.consumer.assignPartitions(tp(0));
+    await h.clock.until(() => h.invocations.length === 2, 'two batches');
+    expect(commits(h.consumer.calls)).toEqual(['commit t[0]@2']);
+    const stoppingAt = h.clock.now();
+    await h.stop();
+    expect(commits(h.consumer.calls)).toEqual(['commit t[0]@2', 'commit t[0]@4']);
+    expect(h.clock.now() - stoppingAt).toBeLessThan(60_000);
+  });
+
   it('on stop, lets the running batch finish and waits for the commit of it to be confirmed', async () => {
     let finish!: () => void;
     const h = await startListener(

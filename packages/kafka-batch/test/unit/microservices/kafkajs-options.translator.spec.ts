@@ -130,7 +130,7 @@ describe('translateTransportOptions: the options of Transport.KAFKA on the libra
         readUncommitted: false,
         rackId: 'eu-1a',
       },
-      run: { autoCommit: true, partitionsConsumedConcurrently: 3 },
+      run: { autoCommit: true, partitionsConsumedConcurrently: 3, autoCommitInterval: 5000 },
     });
     expect(listener).toMatchObject({
       sessionTimeoutMs: 30000,
@@ -138,6 +138,7 @@ describe('translateTransportOptions: the options of Transport.KAFKA on the libra
       fetchMinBytes: 1,
       fetchMaxWaitMs: 100,
       concurrency: 3,
+      commitIntervalMs: 5000,
       rdkafka: {
         'max.partition.fetch.bytes': 1048576,
         'fetch.max.bytes': 10485760,
@@ -159,7 +160,7 @@ describe('translateTransportOptions: the options of Transport.KAFKA on the libra
         logCreator: () => () => undefined,
       },
       consumer: { groupId: 'g', rebalanceTimeout: 60000, partitionAssigners: [], maxBytes: 524_288 },
-      run: { autoCommitInterval: 5000 },
+      run: { autoCommitThreshold: 100 },
       subscribe: { fromBeginning: true },
       producer: { allowAutoTopicCreation: true },
       producerOnlyMode: true,
@@ -175,7 +176,7 @@ describe('translateTransportOptions: the options of Transport.KAFKA on the libra
       '"consumer.rebalanceTimeout" librdkafka takes the rebalance timeout from max.poll.interval.ms',
       '"consumer.partitionAssigners" KafkaJS assigners do not run in librdkafka',
       '"consumer.maxBytes" must be at least 1000000',
-      '"run.autoCommitInterval" has no equivalent',
+      '"run.autoCommitThreshold" has no equivalent',
       '"producer" configures the replies of request-response @MessagePattern handlers',
       '"producerOnlyMode" a transport that does not consume',
     ])
