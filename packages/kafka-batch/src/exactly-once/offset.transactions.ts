@@ -95,15 +95,18 @@ export class OffsetTransactions {
 
   /** Per partition: from the stored offset to just past its last record here, and its first record. */
   private movesPast(records: readonly TopicPartitionOffset[]): (OffsetMove & { first: number })[] {
-    const spans = new Map<string, { topic: string; partition: number; first: number; last: number }>();
+    type Span = { topic: string; partition: number; first: number; last: number };
+    const spans = new Map<string, Span>();
+    // Records come grouped by partition: most belong to the span of the one before.
+    let span: Span | undefined;
     for (const { topic, partition, offset } of records) {
-      const key = partitionKey(topic, partition);
-      const span = spans.get(key);
-      if (!span) spans.set(key, { topic, partition, first: offset, last: offset });
-      else {
-        span.first = Math.min(span.first, offset);
-        span.last = Math.max(span.last, offset);
+      if (span?.partition !== partition || span.topic !== topic) {
+        const key = partitionKey(topic, partition);
+        span = spans.get(key);
+        if (!span) spans.set(key, (span = { topic, partition, first: offset, last: offset }));
       }
+      span.first = Math.min(span.first, offset);
+      span.last = Math.max(span.last, offset);
     }
     return [...spans].map(([key, { topic, partition, first, last }]) => {
       const expected = this.stored.get(key);
