@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import * as classValidator from 'class-validator';
 import { IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { ConstraintChecker, FunctionFactory } from './constraint.checker';
+import { ConstraintChecker } from './constraint.checker';
+import type { FunctionFactory } from './function.factory';
 
 class Awkward {
   // Names that would break out of a string literal or a property access written into source code.

@@ -1,5 +1,6 @@
 import type * as ClassValidator from 'class-validator';
 import type { ValidationArguments } from 'class-validator';
+import { FunctionFactory, literal, newFunction } from './function.factory';
 
 type ValidatedClass = new (...args: never[]) => object;
 type MetadataStorage = ReturnType<typeof ClassValidator.getMetadataStorage>;
@@ -23,15 +24,6 @@ interface PropertyChecks {
 }
 
 type Passes = (object: Instance) => boolean;
-
-/**
- * Makes a function from source, as `new Function(...parameters, body)` does. A process run with
- * `--disallow-code-generation-from-strings` throws an EvalError here.
- */
-export type FunctionFactory = (parameters: string[], body: string) => (...args: unknown[]) => unknown;
-
-const newFunction: FunctionFactory = (parameters, body) =>
-  new Function(...parameters, body) as (...args: unknown[]) => unknown;
 
 /**
  * class-validator's verdict on an instance, without its machinery: validateSync() looks the class's
@@ -99,7 +91,7 @@ function generate(properties: readonly PropertyChecks[], makeFunction: FunctionF
   const bindings: string[] = [];
   const body: string[] = [];
   properties.forEach(({ property, conditions, checks }, i) => {
-    body.push(`v = o[${JSON.stringify(property)}];`);
+    body.push(`v = o[${literal(property)}];`);
     const steps: string[] = [];
     checks.forEach(({ pattern, each }, j) => {
       const check = `k${i}_${j}`;

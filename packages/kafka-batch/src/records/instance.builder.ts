@@ -1,7 +1,9 @@
 import type * as ClassTransformer from 'class-transformer';
+import { FunctionFactory, literal, newFunction } from './function.factory';
 
 type ValidatedClass = new (...args: never[]) => object;
 type Plain = Record<string, unknown>;
+type Build = (value: Plain) => object;
 
 /** What class-transformer's metadata storage offers; loaded from its build, see `transformerMetadata`. */
 interface TransformerMetadata {
@@ -51,13 +53,15 @@ interface PropertyPlan {
 
 /**
  * Builds a DTO instance from a decoded value exactly as class-transformer's plainToInstance would,
- * at a fraction of its cost. Compiled from the class's metadata once, for what the plan covers
- * (a property plain, or with `@Type()` to a primitive or Date, and `@Transform()`s); a class with
- * more (`@Expose`, `@Exclude`, nested types, discriminators) and a value whose declared property
- * holds an object or an array go through class-transformer itself.
+ * at a fraction of its cost. Compiled from the class's metadata once into one function, for what
+ * the plan covers (a property plain, or with `@Type()` to a primitive or Date, and `@Transform()`s):
+ * each declared property is read, converted and set by code of its own, which V8 keeps
+ * monomorphic. A class with more (`@Expose`, `@Exclude`, nested types, discriminators), one where
+ * code cannot be generated, and a value whose declared property holds an object or an array go
+ * through class-transformer itself.
  */
 export class InstanceBuilder {
-  private readonly plans: ReadonlyMap<string, PropertyPlan> | undefined;
+  private readonly compiledBuild: Build | undefined;
   /** Names on the class's prototype without a setter (methods, getters): plainToInstance skips them. */
   private readonly unsettable: ReadonlySet<string>;
 
@@ -65,6 +69,7 @@ export class InstanceBuilder {
     private readonly type: ValidatedClass,
     private readonly declared: ReadonlySet<string>,
     private readonly transformer: typeof ClassTransformer,
+    makeFunction: FunctionFactory = newFunction,
   ) {
     const prototype = type.prototype as object;
     this.unsettable = new Set(
@@ -72,37 +77,82 @@ export class InstanceBuilder {
         (name) => !Object.getOwnPropertyDescriptor(prototype, name)?.set,
       ),
     );
-    this.plans = compilePlans(type, declared, transformerMetadata());
+    const plans = compilePlans(type, declared, transformerMetadata());
+    this.compiledBuild = plans && this.generate(plans, makeFunction);
   }
 
   get compiled(): boolean {
-    return this.plans !== undefined;
+    return this.compiledBuild !== undefined;
   }
 
   build(value: Plain): object {
-    const plans = this.plans;
-    if (plans === undefined || !primitivesWhereDeclared(value, this.declared)) return this.slowBuild(value);
-    const instance = new (this.type as new () => Plain)();
-    // for-in over own keys is Object.keys() without its array per record.
-    for (const key in value) {
-      if (!Object.hasOwn(value, key) || this.skips(key, instance)) continue;
-      const plan = plans.get(key);
-      let property = value[key];
-      if (plan !== undefined) {
-        if (plan.toType !== undefined && property !== null && property !== undefined)
-          property = plan.toType(property);
-        for (const transform of plan.transforms)
-          property = transform({
-            value: property,
-            key,
-            obj: value,
-            type: PLAIN_TO_CLASS,
-            options: TRANSFORM_OPTIONS,
-          });
+    return this.compiledBuild ? this.compiledBuild(value) : this.slowBuild(value);
+  }
+
+  /**
+   * plainToInstance's loop over the value's own keys, in their order, with a case per declared
+   * property that plainToInstance would set; other keys take the general way. The source refers to
+   * plans by position and names properties by JSON string literals.
+   */
+  private generate(
+    plans: ReadonlyMap<string, PropertyPlan>,
+    makeFunction: FunctionFactory,
+  ): Build | undefined {
+    const planned = [...plans];
+    const bindings: string[] = [];
+    const primitives: string[] = [];
+    const cases: string[] = [];
+    planned.forEach(([property, { toType, transforms }], i) => {
+      const name = literal(property);
+      primitives.push(`p = value[${name}];`, "if (p !== null && typeof p === 'object') return slow(value);");
+      if (property === '__proto__' || this.unsettable.has(property)) return;
+      cases.push(
+        `case ${name}:`,
+        `if (instance[${name}] instanceof Function) continue;`,
+        `p = value[${name}];`,
+      );
+      if (toType) {
+        bindings.push(`t${i} = plans[${i}][1].toType`);
+        cases.push(`if (p !== null && p !== undefined) p = t${i}(p);`);
       }
-      instance[key] = property;
+      transforms.forEach((_, j) => {
+        bindings.push(`x${i}_${j} = plans[${i}][1].transforms[${j}]`);
+        cases.push(
+          `p = x${i}_${j}({ value: p, key: ${name}, obj: value, type: ${PLAIN_TO_CLASS}, options });`,
+        );
+      });
+      cases.push(`instance[${name}] = p;`, 'continue;');
+    });
+    const source = [
+      '"use strict";',
+      ...(bindings.length > 0 ? [`const ${bindings.join(',\n  ')};`] : []),
+      'return function build(value) {',
+      'let p;',
+      ...primitives,
+      'const instance = new Type();',
+      'for (const key in value) {',
+      'if (!Object.hasOwn(value, key)) continue;',
+      'switch (key) {',
+      ...cases,
+      'default:',
+      'if (skips(key, instance)) continue;',
+      'instance[key] = value[key];',
+      '}',
+      '}',
+      'return instance;',
+      '};',
+    ].join('\n');
+    try {
+      return makeFunction(['Type', 'plans', 'slow', 'skips', 'options'], source)(
+        this.type,
+        planned,
+        (value: Plain) => this.slowBuild(value),
+        (key: string, instance: Plain) => this.skips(key, instance),
+        TRANSFORM_OPTIONS,
+      ) as Build;
+    } catch {
+      return undefined;
     }
-    return instance;
   }
 
   /**
@@ -171,15 +221,6 @@ function typeOf(typeFunction: (options?: unknown) => unknown): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Objects and arrays in declared properties are class-transformer's (copies, nested types). */
-function primitivesWhereDeclared(value: Plain, declared: ReadonlySet<string>): boolean {
-  for (const key of declared) {
-    const property = value[key];
-    if (property !== null && typeof property === 'object') return false;
-  }
-  return true;
 }
 
 function onlyDeclared(value: Plain, declared: ReadonlySet<string>): boolean {
