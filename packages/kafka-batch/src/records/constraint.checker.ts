@@ -1,6 +1,6 @@
 import type * as ClassValidator from 'class-validator';
 import type { ValidationArguments } from 'class-validator';
-import { FunctionFactory, literal, newFunction } from './function.factory';
+import { FunctionFactory, generateFunction, literal, newFunction } from './function.factory';
 
 type ValidatedClass = new (...args: never[]) => object;
 type MetadataStorage = ReturnType<typeof ClassValidator.getMetadataStorage>;
@@ -122,20 +122,11 @@ function generate(properties: readonly PropertyChecks[], makeFunction: FunctionF
     });
     body.push('if (ok) {', ...steps, '}');
   });
-  const source = [
-    '"use strict";',
-    ...(bindings.length > 0 ? [`const ${bindings.join(',\n  ')};`] : []),
-    'return function passes(o) {',
-    'let v, ok;',
-    ...body,
-    'return true;',
-    '};',
-  ].join('\n');
-  try {
-    return makeFunction(['p', 'passesEach'], source)(properties, passesEach) as Passes;
-  } catch {
-    return undefined;
-  }
+  return generateFunction<Passes>(makeFunction, {
+    inputs: { p: properties, passesEach },
+    bindings,
+    lines: ['function passes(o) {', 'let v, ok;', ...body, 'return true;', '}'],
+  });
 }
 
 function addConstraints(

@@ -1,5 +1,5 @@
 import type * as ClassTransformer from 'class-transformer';
-import { FunctionFactory, literal, newFunction } from './function.factory';
+import { FunctionFactory, generateFunction, literal, newFunction } from './function.factory';
 
 type ValidatedClass = new (...args: never[]) => object;
 type Plain = Record<string, unknown>;
@@ -123,36 +123,33 @@ export class InstanceBuilder {
       });
       cases.push(`instance[${name}] = p;`, 'continue;');
     });
-    const source = [
-      '"use strict";',
-      ...(bindings.length > 0 ? [`const ${bindings.join(',\n  ')};`] : []),
-      'return function build(value) {',
-      'let p;',
-      ...primitives,
-      'const instance = new Type();',
-      'for (const key in value) {',
-      'if (!Object.hasOwn(value, key)) continue;',
-      'switch (key) {',
-      ...cases,
-      'default:',
-      'if (skips(key, instance)) continue;',
-      'instance[key] = value[key];',
-      '}',
-      '}',
-      'return instance;',
-      '};',
-    ].join('\n');
-    try {
-      return makeFunction(['Type', 'plans', 'slow', 'skips', 'options'], source)(
-        this.type,
-        planned,
-        (value: Plain) => this.slowBuild(value),
-        (key: string, instance: Plain) => this.skips(key, instance),
-        TRANSFORM_OPTIONS,
-      ) as Build;
-    } catch {
-      return undefined;
-    }
+    return generateFunction<Build>(makeFunction, {
+      inputs: {
+        Type: this.type,
+        plans: planned,
+        slow: (value: Plain) => this.slowBuild(value),
+        skips: (key: string, instance: Plain) => this.skips(key, instance),
+        options: TRANSFORM_OPTIONS,
+      },
+      bindings,
+      lines: [
+        'function build(value) {',
+        'let p;',
+        ...primitives,
+        'const instance = new Type();',
+        'for (const key in value) {',
+        'if (!Object.hasOwn(value, key)) continue;',
+        'switch (key) {',
+        ...cases,
+        'default:',
+        'if (skips(key, instance)) continue;',
+        'instance[key] = value[key];',
+        '}',
+        '}',
+        'return instance;',
+        '}',
+      ],
+    });
   }
 
   /**
