@@ -13,6 +13,7 @@ import { ReadingDto } from '@org/telemetry/readings/reading.dto';
 import { ReadingGenerator } from '@org/telemetry/simulator/reading.generator';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { median } from './app-drain/app-drain.summary';
 import { machineDescription, writeReport } from './report';
 
 interface Variant {
@@ -69,12 +70,6 @@ function parses(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function main(): void {
